@@ -1,0 +1,20 @@
+//! Database migrations for Rådslag.
+//!
+//! The same migrations serve SQLite and PostgreSQL: they are written with
+//! sea-query's schema builder only, never with backend-specific SQL.
+//! Timestamps are stored as whole seconds since the Unix epoch (UTC) in a
+//! big integer, which both backends compare and index the same way.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+/// Every migration, in the order it must run.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

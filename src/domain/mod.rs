@@ -1,0 +1,20 @@
+//! Pure types and rules, free of I/O. Input is parsed into these once, at the
+//! edge; code that holds one can rely on it being valid.
+
+pub mod demographics;
+pub mod email;
+pub mod language;
+pub mod margins;
+pub mod municipality;
+pub mod password;
+pub mod role;
+pub mod token;
+pub mod validation;
+
+pub use demographics::{AgeBand, Gender};
+pub use email::Email;
+pub use language::Language;
+pub use municipality::{DistrictCode, Slug};
+pub use password::NewPassword;
+pub use role::Role;
+pub use token::SecretToken;

@@ -1,0 +1,13 @@
+//! Use cases that touch the database. Handlers and CLI commands call these;
+//! nothing else queries the database.
+
+pub mod audit;
+pub mod municipalities;
+pub mod rate_limit;
+pub mod staff;
+pub mod tenant;
+
+/// Seconds since the Unix epoch, now.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

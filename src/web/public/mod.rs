@@ -1,0 +1,13 @@
+//! Routes for residents and the public.
+
+mod home;
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::web::state::AppState;
+
+/// Public routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home::show_home))
+}
