@@ -4,12 +4,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{Context, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{Config, ProcessEnv};
-use crate::domain::municipality::{parse_districts, Settings, SettingsInput};
+use crate::domain::municipality::{Settings, SettingsInput, parse_districts};
 use crate::domain::validation::Invalid;
 use crate::domain::{Email, Language, NewPassword, Role, Slug};
 use crate::i18n::field_error;
@@ -235,7 +235,11 @@ async fn run_demo() -> anyhow::Result<()> {
     app.run_until_stopped().await
 }
 
-async fn pick_municipality(db: &DatabaseConnection, config: &Config, arg: &MunicipalityArg) -> anyhow::Result<Municipality> {
+async fn pick_municipality(
+    db: &DatabaseConnection,
+    config: &Config,
+    arg: &MunicipalityArg,
+) -> anyhow::Result<Municipality> {
     let all = municipalities::list(db).await?;
     let wanted = arg.municipality.clone().or_else(|| config.default_municipality.clone());
     match wanted {
@@ -271,7 +275,8 @@ async fn user_command(config: &Config, command: UserCommand) -> anyhow::Result<(
         UserCommand::Add { email, role, name, municipality } => {
             let email = Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
             let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
-            let scope = if role == Role::Operator { None } else { Some(pick_municipality(&db, config, &municipality).await?) };
+            let scope =
+                if role == Role::Operator { None } else { Some(pick_municipality(&db, config, &municipality).await?) };
             let password = read_password()?;
             let display = name.unwrap_or_else(|| email.as_str().to_owned());
             match staff::create_user(&db, scope.as_ref(), &email, &display, role, &password, Actor::CommandLine).await {
@@ -280,7 +285,9 @@ async fn user_command(config: &Config, command: UserCommand) -> anyhow::Result<(
                     println!("Created {} account {} for {place}.", user.role, user.email);
                     Ok(())
                 }
-                Err(CreateUserError::Duplicate) => bail!("an account with that email exists already; use `radslag user password`"),
+                Err(CreateUserError::Duplicate) => {
+                    bail!("an account with that email exists already; use `radslag user password`")
+                }
                 Err(error) => Err(error.into()),
             }
         }
@@ -339,12 +346,16 @@ async fn municipality_command(config: &Config, command: MunicipalityCommand) -> 
         MunicipalityCommand::Add { slug, name, hosts, language } => {
             let slug = Slug::parse(&slug).map_err(|e| anyhow!("--slug: {e}"))?;
             let language: Language = language.parse().map_err(|e| anyhow!("--language: {e}"))?;
-            let hosts = municipalities::parse_hosts(&hosts.join(",")).map_err(|e| anyhow!("--host: {}", describe(&e)))?;
+            let hosts =
+                municipalities::parse_hosts(&hosts.join(",")).map_err(|e| anyhow!("--host: {}", describe(&e)))?;
             let mut input = settings_input(&Settings::defaults(&name, language));
             input.name = name;
             let settings = Settings::parse(&input).map_err(|e| anyhow!("{}", describe(&e)))?;
             let created = change_result(municipalities::add(&db, &slug, &settings, &hosts, Actor::CommandLine).await)?;
-            println!("Added {} ({}). Next: set districts and population margins with `radslag municipality set`.", created.name, created.slug);
+            println!(
+                "Added {} ({}). Next: set districts and population margins with `radslag municipality set`.",
+                created.name, created.slug
+            );
             Ok(())
         }
         MunicipalityCommand::Set(args) => set_municipality(&db, args).await,
@@ -415,8 +426,9 @@ async fn set_municipality(db: &DatabaseConnection, args: SetArgs) -> anyhow::Res
     }
     if let Some(path) = args.margins_file {
         let data = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let count = change_result(municipalities::import_margins_csv(db, &municipality, &data, Actor::CommandLine).await)
-            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let count =
+            change_result(municipalities::import_margins_csv(db, &municipality, &data, Actor::CommandLine).await)
+                .map_err(|e| anyhow!("{}: {e}", path.display()))?;
         println!("{count} population cells imported.");
     }
     Ok(())

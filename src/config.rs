@@ -28,11 +28,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(setting: &'static str, env: &'static str, problem: impl Into<String>) -> Self {
-        Self {
-            setting,
-            env,
-            problem: problem.into(),
-        }
+        Self { setting, env, problem: problem.into() }
     }
 }
 
@@ -204,6 +200,11 @@ impl Config {
         Self::from_parts(raw, env)
     }
 
+    /// Build from environment variables alone, ignoring any file.
+    pub fn from_environment(env: &dyn Environment) -> Result<Self, ConfigError> {
+        Self::from_parts(FileConfig::default(), env)
+    }
+
     fn from_parts(raw: FileConfig, env: &dyn Environment) -> Result<Self, ConfigError> {
         let pick = |file: Option<String>, var: &str| env.var(var).or(file);
         let mail = raw.mail.unwrap_or_default();
@@ -217,8 +218,13 @@ impl Config {
             )
         })?;
 
-        let base_url_text = pick(raw.base_url, "RADSLAG_BASE_URL")
-            .ok_or_else(|| ConfigError::new("base_url", "RADSLAG_BASE_URL", "missing; set the public address, e.g. https://panel.example.no"))?;
+        let base_url_text = pick(raw.base_url, "RADSLAG_BASE_URL").ok_or_else(|| {
+            ConfigError::new(
+                "base_url",
+                "RADSLAG_BASE_URL",
+                "missing; set the public address, e.g. https://panel.example.no",
+            )
+        })?;
         let base_url = Url::parse(&base_url_text)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
@@ -231,7 +237,10 @@ impl Config {
             .or_else(|| env.var("DATABASE_URL"))
             .or(raw.database_url)
             .unwrap_or_else(|| "sqlite://data/radslag.db".into());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             return Err(ConfigError::new(
                 "database_url",
                 "RADSLAG_DATABASE_URL",
@@ -239,34 +248,53 @@ impl Config {
             ));
         }
         let database_schema = pick(raw.database_schema, "RADSLAG_DATABASE_SCHEMA");
-        if let Some(schema) = &database_schema {
-            if schema.is_empty() || !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(ConfigError::new("database_schema", "RADSLAG_DATABASE_SCHEMA", "use letters, digits and _ only"));
-            }
+        if let Some(schema) = &database_schema
+            && (schema.is_empty() || !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            return Err(ConfigError::new(
+                "database_schema",
+                "RADSLAG_DATABASE_SCHEMA",
+                "use letters, digits and _ only",
+            ));
         }
         let database_max_connections = match env.var("RADSLAG_DATABASE_MAX_CONNECTIONS") {
             Some(text) => text.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                ConfigError::new("database_max_connections", "RADSLAG_DATABASE_MAX_CONNECTIONS", "must be a whole number above 0")
+                ConfigError::new(
+                    "database_max_connections",
+                    "RADSLAG_DATABASE_MAX_CONNECTIONS",
+                    "must be a whole number above 0",
+                )
             })?,
             None => raw.database_max_connections.unwrap_or(10),
         };
 
         let mail = parse_mail(mail, env)?;
 
-        let sender = pick(raw.sender, "RADSLAG_SENDER")
-            .ok_or_else(|| ConfigError::new("sender", "RADSLAG_SENDER", "missing; set the From address, e.g. Rådslag <panel@example.no>"))?;
+        let sender = pick(raw.sender, "RADSLAG_SENDER").ok_or_else(|| {
+            ConfigError::new(
+                "sender",
+                "RADSLAG_SENDER",
+                "missing; set the From address, e.g. Rådslag <panel@example.no>",
+            )
+        })?;
         if sender.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::new("sender", "RADSLAG_SENDER", format!("`{sender}` is not an email address")));
         }
 
-        let session_key = pick(raw.session_key, "RADSLAG_SESSION_KEY")
-            .ok_or_else(|| ConfigError::new("session_key", "RADSLAG_SESSION_KEY", "missing; set at least 32 random characters"))?;
+        let session_key = pick(raw.session_key, "RADSLAG_SESSION_KEY").ok_or_else(|| {
+            ConfigError::new("session_key", "RADSLAG_SESSION_KEY", "missing; set at least 32 random characters")
+        })?;
         if session_key.chars().count() < 32 {
-            return Err(ConfigError::new("session_key", "RADSLAG_SESSION_KEY", "too short; use at least 32 random characters"));
+            return Err(ConfigError::new(
+                "session_key",
+                "RADSLAG_SESSION_KEY",
+                "too short; use at least 32 random characters",
+            ));
         }
 
         let run_worker = match env.var("RADSLAG_RUN_WORKER") {
-            Some(text) => parse_bool(&text).ok_or_else(|| ConfigError::new("run_worker", "RADSLAG_RUN_WORKER", "must be true or false"))?,
+            Some(text) => parse_bool(&text)
+                .ok_or_else(|| ConfigError::new("run_worker", "RADSLAG_RUN_WORKER", "must be true or false"))?,
             None => raw.run_worker.unwrap_or(true),
         };
 
@@ -306,7 +334,11 @@ fn read_file(file: Option<&Path>, env: &dyn Environment) -> Result<FileConfig, C
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(FileConfig::default()),
         Err(e) => {
-            return Err(ConfigError::new("config file", "RADSLAG_CONFIG", format!("cannot read {}: {e}", path.display())));
+            return Err(ConfigError::new(
+                "config file",
+                "RADSLAG_CONFIG",
+                format!("cannot read {}: {e}", path.display()),
+            ));
         }
     };
     toml::from_str(&text).map_err(|e| {
@@ -331,8 +363,9 @@ fn parse_mail(file: FileMail, env: &dyn Environment) -> Result<MailTransport, Co
             dir: PathBuf::from(pick(file.dir, "RADSLAG_MAIL_DIR").unwrap_or_else(|| "data/outbox".into())),
         }),
         "smtp" => {
-            let host = pick(file.smtp_host, "RADSLAG_SMTP_HOST")
-                .ok_or_else(|| ConfigError::new("mail.smtp_host", "RADSLAG_SMTP_HOST", "missing; name the SMTP relay"))?;
+            let host = pick(file.smtp_host, "RADSLAG_SMTP_HOST").ok_or_else(|| {
+                ConfigError::new("mail.smtp_host", "RADSLAG_SMTP_HOST", "missing; name the SMTP relay")
+            })?;
             let security_text = pick(file.smtp_security, "RADSLAG_SMTP_SECURITY").unwrap_or_else(|| "starttls".into());
             let security = match security_text.as_str() {
                 "starttls" => SmtpSecurity::StartTls,
@@ -352,9 +385,9 @@ fn parse_mail(file: FileMail, env: &dyn Environment) -> Result<MailTransport, Co
                 SmtpSecurity::None => 25,
             };
             let port = match env.var("RADSLAG_SMTP_PORT") {
-                Some(text) => text
-                    .parse::<u16>()
-                    .map_err(|_| ConfigError::new("mail.smtp_port", "RADSLAG_SMTP_PORT", format!("`{text}` is not a port number")))?,
+                Some(text) => text.parse::<u16>().map_err(|_| {
+                    ConfigError::new("mail.smtp_port", "RADSLAG_SMTP_PORT", format!("`{text}` is not a port number"))
+                })?,
                 None => file.smtp_port.unwrap_or(default_port),
             };
             Ok(MailTransport::Smtp(SmtpSettings {

@@ -114,7 +114,12 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Vec<CreatedAccount>
     for demo in [FJORDVIK, LILLEVIK] {
         let municipality = ensure_municipality(db, &demo).await?;
         if let Some(password) = ensure_user(db, Some(&municipality), demo.admin, "Demo admin", Role::Admin).await? {
-            created.push(CreatedAccount { municipality: demo.name.into(), email: demo.admin.into(), role: Role::Admin, password });
+            created.push(CreatedAccount {
+                municipality: demo.name.into(),
+                email: demo.admin.into(),
+                role: Role::Admin,
+                password,
+            });
         }
     }
     if let Some(password) = ensure_user(db, None, "operator@radslag.example", "Demo operator", Role::Operator).await? {

@@ -5,7 +5,7 @@
 //! reader's language (or JSON under `/api/`). Internal errors are logged with
 //! the request id and shown to the user only as that id.
 
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::DbErr;
 
@@ -103,7 +103,10 @@ impl IntoResponse for AppError {
             AppError::UnknownMunicipality => (StatusCode::NOT_FOUND, ErrorPage::UnknownMunicipality),
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden),
             AppError::SignInRequired { next } => {
-                let target = format!("/staff/sign-in?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+                let target = format!(
+                    "/staff/sign-in?next={}",
+                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                );
                 return Redirect::to(&target).into_response();
             }
             AppError::Csrf => (StatusCode::FORBIDDEN, ErrorPage::Csrf),

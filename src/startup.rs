@@ -31,9 +31,8 @@ impl Application {
 
     /// Like [`Application::build`], with an already connected and migrated database.
     pub async fn with_database(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let listener =
+            TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let state = AppState(Arc::new(App {
             tenants: TenantDirectory::new(config.default_municipality.clone()),
             assets: Assets::load(&config.static_dir),

@@ -205,9 +205,7 @@ impl MigrationTrait for Migration {
             "municipality_host",
             "municipality",
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

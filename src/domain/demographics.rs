@@ -81,10 +81,7 @@ impl FromStr for AgeBand {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let normalised = s.trim().replace(['–', '—'], "-");
-        AgeBand::ALL
-            .into_iter()
-            .find(|band| band.as_str() == normalised)
-            .ok_or_else(|| UnknownAgeBand(s.to_owned()))
+        AgeBand::ALL.into_iter().find(|band| band.as_str() == normalised).ok_or_else(|| UnknownAgeBand(s.to_owned()))
     }
 }
 

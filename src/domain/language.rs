@@ -66,10 +66,8 @@ impl Language {
             .filter_map(|(index, part)| {
                 let mut pieces = part.trim().split(';');
                 let tag = pieces.next()?.trim();
-                let quality = pieces
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
+                let quality =
+                    pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
                 (quality > 0.0).then_some((quality, index, tag))
             })
             .collect();

@@ -63,12 +63,17 @@ pub fn parse_csv(data: &[u8], districts: &HashSet<String>) -> Result<Vec<MarginC
             errors.push(FieldError::new(at.clone(), "margins-error-population").with("value", field(p)));
             None
         });
-        if let (Some(district), Some(age_band), Some(gender), Some(population)) = (district, age_band, gender, population) {
+        if let (Some(district), Some(age_band), Some(gender), Some(population)) =
+            (district, age_band, gender, population)
+        {
             let key = (district.clone(), age_band, gender);
-            if cells.contains_key(&key) {
-                errors.push(FieldError::new(at, "margins-error-duplicate"));
-            } else {
-                cells.insert(key, MarginCell { district, age_band, gender, population });
+            match cells.entry(key) {
+                std::collections::btree_map::Entry::Occupied(_) => {
+                    errors.push(FieldError::new(at, "margins-error-duplicate"));
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(MarginCell { district, age_band, gender, population });
+                }
             }
         }
     }

@@ -47,8 +47,8 @@ impl DistrictCode {
     /// Parse a district code.
     pub fn parse(text: &str) -> Result<Self, InvalidDistrictCode> {
         let text = text.trim();
-        let ok = (1..=40).contains(&text.len())
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ok =
+            (1..=40).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if ok { Ok(Self(text.to_owned())) } else { Err(InvalidDistrictCode(text.to_owned())) }
     }
 
@@ -64,9 +64,12 @@ pub fn normalise_host(header: &str) -> String {
         // IPv6 literal: keep the brackets' content.
         rest.split(']').next().unwrap_or(rest)
     } else {
-        header.rsplit_once(':').map_or(header, |(host, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) { host } else { header }
-        })
+        header.rsplit_once(':').map_or(
+            header,
+            |(host, port)| {
+                if port.chars().all(|c| c.is_ascii_digit()) { host } else { header }
+            },
+        )
     };
     without_port.trim().trim_end_matches('.').to_ascii_lowercase()
 }
@@ -192,7 +195,8 @@ impl Settings {
             }
         };
         let max_invitations_per_year = number("max_invitations_per_year", &input.max_invitations_per_year, 1, 24);
-        let min_days_between_invitations = number("min_days_between_invitations", &input.min_days_between_invitations, 0, 365);
+        let min_days_between_invitations =
+            number("min_days_between_invitations", &input.min_days_between_invitations, 0, 365);
         let suppression_threshold = number("suppression_threshold", &input.suppression_threshold, 3, 100);
         let consent_renewal_years = number("consent_renewal_years", &input.consent_renewal_years, 1, 10);
         Invalid::check(errors)?;

@@ -49,9 +49,6 @@ mod tests {
     #[test]
     fn hash_matches_a_known_sha256() {
         // SHA-256 of the ASCII text "abc" (FIPS 180-2, appendix B.1).
-        assert_eq!(
-            hash_token_text("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hash_token_text("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

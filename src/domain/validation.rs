@@ -15,11 +15,7 @@ pub struct FieldError {
 impl FieldError {
     /// A problem without inserted values.
     pub fn new(field: impl Into<String>, message: &'static str) -> Self {
-        Self {
-            field: field.into(),
-            message,
-            args: Vec::new(),
-        }
+        Self { field: field.into(), message, args: Vec::new() }
     }
 
     /// Add a value to insert into the message.

@@ -4,10 +4,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{langid, LanguageIdentifier, Loader};
+use fluent_templates::{LanguageIdentifier, Loader, langid};
 
-use crate::domain::validation::FieldError;
 use crate::domain::Language;
+use crate::domain::validation::FieldError;
 
 fluent_templates::static_loader! {
     static LOCALES = {

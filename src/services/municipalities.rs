@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::domain::margins::{self, MarginCell};
-use crate::domain::municipality::{normalise_host, Settings};
+use crate::domain::municipality::{Settings, normalise_host};
 use crate::domain::validation::{FieldError, Invalid};
 use crate::domain::{DistrictCode, Slug};
 use crate::entities::{district, municipality, municipality_host, population_margin};
@@ -67,12 +67,7 @@ pub async fn add(
     actor: Actor,
 ) -> Result<Municipality, ChangeError> {
     let txn = db.begin().await?;
-    if municipality::Entity::find()
-        .filter(municipality::Column::Slug.eq(slug.as_str()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if municipality::Entity::find().filter(municipality::Column::Slug.eq(slug.as_str())).one(&txn).await?.is_some() {
         return Err(Invalid(vec![FieldError::new("slug", "municipality-error-slug-taken")]).into());
     }
     let model = municipality::ActiveModel {
@@ -84,8 +79,15 @@ pub async fn add(
     .await?;
     let created = Municipality::from_model(model)?;
     replace_hosts(&txn, &created, hosts).await?;
-    audit::record(&txn, None, actor, "municipality.create", &format!("municipality:{}", created.id), json!({ "slug": slug.as_str() }))
-        .await?;
+    audit::record(
+        &txn,
+        None,
+        actor,
+        "municipality.create",
+        &format!("municipality:{}", created.id),
+        json!({ "slug": slug.as_str() }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -198,8 +200,15 @@ pub async fn set_hosts(
 ) -> Result<(), ChangeError> {
     let txn = db.begin().await?;
     replace_hosts(&txn, municipality, hosts).await?;
-    audit::record(&txn, Some(municipality.id), actor, "municipality.hosts", &format!("municipality:{}", municipality.id), json!({ "hosts": hosts }))
-        .await?;
+    audit::record(
+        &txn,
+        Some(municipality.id),
+        actor,
+        "municipality.hosts",
+        &format!("municipality:{}", municipality.id),
+        json!({ "hosts": hosts }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -247,7 +256,10 @@ pub async fn set_districts(
     let mut missing: Vec<&String> = in_margins.iter().filter(|code| !kept.contains(code.as_str())).collect();
     missing.sort();
     if let Some(code) = missing.first() {
-        return Err(Invalid(vec![FieldError::new("districts", "settings-error-district-in-margins").with("value", code)]).into());
+        return Err(Invalid(vec![
+            FieldError::new("districts", "settings-error-district-in-margins").with("value", code),
+        ])
+        .into());
     }
     municipality.delete_many::<district::Entity>().exec(&txn).await?;
     for (position, (code, name)) in districts.iter().enumerate() {
@@ -261,14 +273,24 @@ pub async fn set_districts(
         .insert(&txn)
         .await?;
     }
-    audit::record(&txn, Some(municipality.id), actor, "municipality.districts", &format!("municipality:{}", municipality.id), json!({ "count": districts.len() }))
-        .await?;
+    audit::record(
+        &txn,
+        Some(municipality.id),
+        actor,
+        "municipality.districts",
+        &format!("municipality:{}", municipality.id),
+        json!({ "count": districts.len() }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// A municipality's population margins.
-pub async fn margins(db: &DatabaseConnection, municipality: &Municipality) -> Result<Vec<population_margin::Model>, DbErr> {
+pub async fn margins(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+) -> Result<Vec<population_margin::Model>, DbErr> {
     municipality
         .find::<population_margin::Entity>()
         .order_by_asc(population_margin::Column::DistrictCode)
@@ -314,8 +336,15 @@ pub async fn replace_margins(
         .await?;
     }
     let total: i64 = cells.iter().map(|c| c.population).sum();
-    audit::record(&txn, Some(municipality.id), actor, "municipality.margins", &format!("municipality:{}", municipality.id), json!({ "cells": cells.len(), "population": total }))
-        .await?;
+    audit::record(
+        &txn,
+        Some(municipality.id),
+        actor,
+        "municipality.margins",
+        &format!("municipality:{}", municipality.id),
+        json!({ "cells": cells.len(), "population": total }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -50,14 +50,10 @@ pub async fn hit<C: ConnectionTrait>(db: &C, scope: &str, subject: &str, limit: 
             Expr::case(expired, now).finally(Expr::col((rate_limit::Entity, rate_limit::Column::WindowStart))),
         )
         .to_owned();
-    rate_limit::Entity::insert(rate_limit::ActiveModel {
-        key: Set(key.clone()),
-        window_start: Set(now),
-        hits: Set(1),
-    })
-    .on_conflict(on_conflict)
-    .exec_without_returning(db)
-    .await?;
+    rate_limit::Entity::insert(rate_limit::ActiveModel { key: Set(key.clone()), window_start: Set(now), hits: Set(1) })
+        .on_conflict(on_conflict)
+        .exec_without_returning(db)
+        .await?;
     let row = rate_limit::Entity::find_by_id(key)
         .one(db)
         .await?

@@ -37,10 +37,7 @@ pub struct StaffUser {
 
 impl StaffUser {
     fn from_model(model: staff_user::Model) -> Result<Self, DbErr> {
-        let role = model
-            .role
-            .parse()
-            .map_err(|_| DbErr::Custom(format!("staff user {}: invalid role", model.id)))?;
+        let role = model.role.parse().map_err(|_| DbErr::Custom(format!("staff user {}: invalid role", model.id)))?;
         Ok(Self {
             id: model.id,
             municipality_id: model.municipality_id,
@@ -203,11 +200,7 @@ pub async fn find_account<C: sea_orm::ConnectionTrait>(
         Some(id) => staff_user::Column::MunicipalityId.eq(id),
         None => staff_user::Column::MunicipalityId.is_null(),
     };
-    staff_user::Entity::find()
-        .filter(scope)
-        .filter(staff_user::Column::Email.eq(email))
-        .one(db)
-        .await
+    staff_user::Entity::find().filter(scope).filter(staff_user::Column::Email.eq(email)).one(db).await
 }
 
 /// Check an email and password. Municipal staff sign in at their own
@@ -301,9 +294,7 @@ pub async fn session_user(
         return Ok(None);
     }
     let user = staff_user::Entity::find_by_id(session.user_id).one(db).await?;
-    user.filter(|u| !u.disabled && u.municipality_id == session.municipality_id)
-        .map(StaffUser::from_model)
-        .transpose()
+    user.filter(|u| !u.disabled && u.municipality_id == session.municipality_id).map(StaffUser::from_model).transpose()
 }
 
 /// End the session behind a cookie.

@@ -11,9 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, DeleteMany, EntityTrait, QueryFilter, Select, UpdateMany,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, DeleteMany, EntityTrait, QueryFilter, Select, UpdateMany};
 
 use crate::domain::{Language, Slug};
 use crate::entities::{
@@ -114,31 +112,30 @@ impl Municipality {
 
 const CACHE_TTL: Duration = Duration::from_secs(30);
 
+/// When a host was looked up, and what it led to.
+type CacheEntry = (Instant, Option<Arc<Municipality>>);
+
 /// Resolves host names to municipalities, with a short in-memory cache so a
 /// page view does not pay a query for it. Changes made on this node clear
 /// the cache at once; other nodes see them within 30 seconds.
 pub struct TenantDirectory {
     default_slug: Option<String>,
-    cache: RwLock<HashMap<String, (Instant, Option<Arc<Municipality>>)>>,
+    cache: RwLock<HashMap<String, CacheEntry>>,
 }
 
 impl TenantDirectory {
     /// A directory that falls back to `default_slug` for unknown hosts.
     pub fn new(default_slug: Option<String>) -> Self {
-        Self {
-            default_slug,
-            cache: RwLock::new(HashMap::new()),
-        }
+        Self { default_slug, cache: RwLock::new(HashMap::new()) }
     }
 
     /// The municipality served at `host` (already normalised), if any.
     pub async fn resolve(&self, db: &DatabaseConnection, host: &str) -> Result<Option<Arc<Municipality>>, DbErr> {
-        if let Ok(cache) = self.cache.read() {
-            if let Some((at, found)) = cache.get(host) {
-                if at.elapsed() < CACHE_TTL {
-                    return Ok(found.clone());
-                }
-            }
+        if let Ok(cache) = self.cache.read()
+            && let Some((at, found)) = cache.get(host)
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(found.clone());
         }
         let found = self.lookup(db, host).await?.map(Arc::new);
         if let Ok(mut cache) = self.cache.write() {
@@ -151,18 +148,13 @@ impl TenantDirectory {
     }
 
     async fn lookup(&self, db: &DatabaseConnection, host: &str) -> Result<Option<Municipality>, DbErr> {
-        let by_host = municipality_host::Entity::find()
-            .filter(municipality_host::Column::Host.eq(host))
-            .one(db)
-            .await?;
+        let by_host =
+            municipality_host::Entity::find().filter(municipality_host::Column::Host.eq(host)).one(db).await?;
         let model = match by_host {
             Some(row) => municipality::Entity::find_by_id(row.municipality_id).one(db).await?,
             None => match &self.default_slug {
                 Some(slug) => {
-                    municipality::Entity::find()
-                        .filter(municipality::Column::Slug.eq(slug.as_str()))
-                        .one(db)
-                        .await?
+                    municipality::Entity::find().filter(municipality::Column::Slug.eq(slug.as_str())).one(db).await?
                 }
                 None => None,
             },

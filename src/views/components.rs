@@ -1,9 +1,9 @@
 //! Small reusable pieces of HTML: form fields, error summaries, alerts.
 
-use maud::{html, Markup};
+use maud::{Markup, html};
 
-use crate::domain::validation::{FieldError, Invalid};
 use crate::domain::Language;
+use crate::domain::validation::{FieldError, Invalid};
 use crate::i18n::{field_error, t};
 use crate::web::context::RequestContext;
 

@@ -1,11 +1,11 @@
 //! Error pages.
 
-use maud::html;
 use maud::Markup;
+use maud::html;
 
 use crate::error::ErrorPage;
 use crate::i18n::t;
-use crate::views::layout::{render, Area, Page};
+use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
 

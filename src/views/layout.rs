@@ -1,6 +1,6 @@
 //! The page shell shared by every page.
 
-use maud::{html, Markup, DOCTYPE};
+use maud::{DOCTYPE, Markup, html};
 
 use crate::i18n::t;
 use crate::services::staff::StaffUser;

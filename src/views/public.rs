@@ -1,10 +1,10 @@
 //! Pages for residents and the public.
 
-use maud::{html, Markup};
+use maud::{Markup, html};
 
 use crate::i18n::{t, t_with};
 use crate::services::tenant::Municipality;
-use crate::views::layout::{render, Area, Page};
+use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
 

@@ -1,9 +1,9 @@
 //! Staff pages: sign-in, dashboard, municipality settings, audit log, and the
 //! host operator's list of municipalities.
 
-use maud::{html, Markup};
+use maud::{Markup, html};
 
-use crate::domain::municipality::{SettingsInput, COMPASS_FRAMEWORKS};
+use crate::domain::municipality::{COMPASS_FRAMEWORKS, SettingsInput};
 use crate::domain::validation::Invalid;
 use crate::domain::{Language, Role};
 use crate::entities::{audit_event, population_margin};
@@ -11,12 +11,18 @@ use crate::i18n::{t, t_with};
 use crate::services::municipalities::District;
 use crate::services::staff::StaffUser;
 use crate::services::tenant::Municipality;
-use crate::views::components::{alert, csrf_field, error_summary, field_id, TextField};
-use crate::views::layout::{render, Area, Page};
+use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
+use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
 
-fn staff_page(state: &AppState, context: &RequestContext, staff: Option<&StaffUser>, title: String, content: Markup) -> Markup {
+fn staff_page(
+    state: &AppState,
+    context: &RequestContext,
+    staff: Option<&StaffUser>,
+    title: String,
+    content: Markup,
+) -> Markup {
     render(state, &Page { context, title, area: Area::Staff, staff }, content)
 }
 
@@ -65,7 +71,13 @@ pub struct DashboardFigures {
 }
 
 /// The staff start page.
-pub fn dashboard(state: &AppState, context: &RequestContext, user: &StaffUser, municipality: &Municipality, figures: &DashboardFigures) -> Markup {
+pub fn dashboard(
+    state: &AppState,
+    context: &RequestContext,
+    user: &StaffUser,
+    municipality: &Municipality,
+    figures: &DashboardFigures,
+) -> Markup {
     let language = context.language;
     let title = t(language, "dashboard-title");
     let content = html! {
@@ -116,8 +128,16 @@ pub struct SettingsView<'a> {
 }
 
 fn number_field(language: Language, name: &str, label_key: &str, value: &str, errors: Option<&Invalid>) -> Markup {
-    TextField { name, label: t(language, label_key), value, input_type: "number", autocomplete: "off",
-        hint: Some(t(language, &format!("{label_key}-hint"))), required: true }.render(language, errors)
+    TextField {
+        name,
+        label: t(language, label_key),
+        value,
+        input_type: "number",
+        autocomplete: "off",
+        hint: Some(t(language, &format!("{label_key}-hint"))),
+        required: true,
+    }
+    .render(language, errors)
 }
 
 /// The admin's municipality settings page.
@@ -126,7 +146,11 @@ pub fn settings(state: &AppState, context: &RequestContext, user: &StaffUser, vi
     let title = t(language, "settings-title");
     let input = &view.input;
     let all_errors = Invalid(
-        [view.errors, view.district_errors, view.margin_errors].into_iter().flatten().flat_map(|e| e.0.clone()).collect(),
+        [view.errors, view.district_errors, view.margin_errors]
+            .into_iter()
+            .flatten()
+            .flat_map(|e| e.0.clone())
+            .collect(),
     );
     let content = html! {
         h1 class="ds-heading" data-size="lg" { (title) }
@@ -282,10 +306,7 @@ pub fn audit(state: &AppState, context: &RequestContext, user: &StaffUser, event
 /// `YYYY-MM-DD HH:MM` in UTC.
 pub fn format_time(epoch: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(epoch)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
+    time::OffsetDateTime::from_unix_timestamp(epoch).ok().and_then(|t| t.format(&format).ok()).unwrap_or_default()
 }
 
 /// The add-municipality form's values.

@@ -54,11 +54,7 @@ impl Assets {
         }
         css.push_str(OWN_CSS);
         let digest = hex::encode(Sha256::digest(css.as_bytes()));
-        Self {
-            css: Bytes::from(css),
-            css_name: format!("app-{}.css", &digest[..12]),
-            has_design_system,
-        }
+        Self { css: Bytes::from(css), css_name: format!("app-{}.css", &digest[..12]), has_design_system }
     }
 
     /// The path to link the stylesheet from pages.

@@ -69,11 +69,7 @@ impl<R: RoleRequirement> FromRequestParts<AppState> for Staff<R> {
         if !user.role.includes(R::ROLE) {
             return Err(AppError::Forbidden);
         }
-        Ok(Self {
-            user,
-            session_cookie: cookie,
-            _requirement: PhantomData,
-        })
+        Ok(Self { user, session_cookie: cookie, _requirement: PhantomData })
     }
 }
 

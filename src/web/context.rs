@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use axum::body::{to_bytes, Body};
+use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
@@ -102,7 +102,12 @@ fn csrf_matches(key: &[u8], cookie: &str, presented: &str) -> bool {
     }
 }
 
-fn choose_language(headers: &HeaderMap, query: Option<&str>, offered: &[Language], default: Language) -> (Language, bool) {
+fn choose_language(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    offered: &[Language],
+    default: Language,
+) -> (Language, bool) {
     let from_query = query
         .into_iter()
         .flat_map(|q| url::form_urlencoded::parse(q.as_bytes()))
@@ -116,10 +121,7 @@ fn choose_language(headers: &HeaderMap, query: Option<&str>, offered: &[Language
         .and_then(|v| v.parse::<Language>().ok())
         .filter(|l| offered.contains(l));
     let from_header = || {
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| Language::negotiate(v, offered))
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(|v| Language::negotiate(v, offered))
     };
     (from_cookie.or_else(from_header).unwrap_or(default), false)
 }
@@ -136,12 +138,7 @@ fn csrf_field(data: &[u8]) -> Option<String> {
 /// The middleware; see the module documentation.
 pub async fn context_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(normalise_host)
-        .unwrap_or_default();
+    let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(normalise_host).unwrap_or_default();
     let municipality = match state.tenants.resolve(&state.db, &host).await {
         Ok(found) => found,
         Err(error) => return AppError::from(error).into_response(),
@@ -159,20 +156,9 @@ pub async fn context_layer(State(state): State<AppState>, request: Request, next
     let path = parts.uri.path().to_owned();
     let is_api = path.starts_with("/api/");
 
-    let request_id = parts
-        .headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let context = RequestContext {
-        municipality,
-        language,
-        csrf_token: csrf_token(key, &csrf_cookie),
-        path,
-        is_api,
-        request_id,
-    };
+    let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let context =
+        RequestContext { municipality, language, csrf_token: csrf_token(key, &csrf_cookie), path, is_api, request_id };
 
     // State-changing requests must prove they come from our own form.
     let mut body = body;
@@ -229,7 +215,7 @@ fn finish(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_none_or(|v| v.starts_with("text/plain"));
-        (status.is_client_error() && plain).then(|| match status {
+        (status.is_client_error() && plain).then_some(match status {
             StatusCode::NOT_FOUND => ErrorPage::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => ErrorPage::NotFound,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorPage::BadRequest("error-too-large"),

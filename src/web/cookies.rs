@@ -1,6 +1,6 @@
 //! Reading and writing the few cookies Rådslag uses.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, header};
 
 /// Staff session token.
 pub const SESSION: &str = "radslag_session";

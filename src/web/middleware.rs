@@ -1,10 +1,10 @@
 //! Layers: request ids, tracing without personal data, security headers,
 //! compression, body limits, and the request context.
 
-use axum::extract::MatchedPath;
-use axum::http::{header, HeaderName, HeaderValue, Request};
-use axum::middleware::from_fn_with_state;
 use axum::Router;
+use axum::extract::MatchedPath;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::middleware::from_fn_with_state;
 use rand::RngCore;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -72,14 +72,7 @@ pub fn wrap(router: Router<AppState>) -> Router<AppState> {
 /// The tracing span of a request: method, route template and request id.
 /// Never the full path, which may hold a personal token.
 fn request_span(request: &Request<axum::body::Body>) -> tracing::Span {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str());
-    let request_id = request
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str());
+    let request_id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
     tracing::info_span!("request", method = %request.method(), route, request_id)
 }

@@ -10,8 +10,8 @@ pub mod public;
 pub mod staff;
 pub mod state;
 
-use axum::routing::get;
 use axum::Router;
+use axum::routing::get;
 
 use crate::error::AppError;
 use state::AppState;
@@ -24,9 +24,6 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve_static))
         .fallback(|| async { AppError::NotFound });
     let pages = middleware::apply(pages, state.clone());
-    let all = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .merge(pages);
+    let all = Router::new().route("/healthz", get(health::healthz)).route("/readyz", get(health::readyz)).merge(pages);
     middleware::wrap(all).with_state(state)
 }

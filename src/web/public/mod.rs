@@ -2,8 +2,8 @@
 
 mod home;
 
-use axum::routing::get;
 use axum::Router;
+use axum::routing::get;
 
 use crate::web::state::AppState;
 

@@ -6,8 +6,8 @@ mod municipalities;
 mod settings;
 mod sign_in;
 
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 
 use crate::web::state::AppState;
 
@@ -21,8 +21,5 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/settings/districts", post(settings::save_districts))
         .route("/staff/settings/margins", post(settings::upload_margins))
         .route("/staff/audit", get(audit::show_audit))
-        .route(
-            "/staff/municipalities",
-            get(municipalities::list_municipalities).post(municipalities::add_municipality),
-        )
+        .route("/staff/municipalities", get(municipalities::list_municipalities).post(municipalities::add_municipality))
 }

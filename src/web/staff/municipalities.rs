@@ -1,9 +1,9 @@
 //! The host operator's municipality list.
 
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 
 use crate::domain::municipality::Settings;
 use crate::domain::validation::{FieldError, Invalid};
@@ -28,7 +28,8 @@ async fn page(
         list.push((municipality, hosts));
     }
     let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, crate::views::staff::municipalities(state, context, &operator.user, &list, input, errors)).into_response())
+    Ok((status, crate::views::staff::municipalities(state, context, &operator.user, &list, input, errors))
+        .into_response())
 }
 
 /// `GET /staff/municipalities`.
@@ -44,7 +45,9 @@ pub async fn list_municipalities(
 /// Check the add form, collecting every problem.
 fn parse_new(input: &NewMunicipalityInput) -> Result<(Slug, Settings, Vec<String>), Invalid> {
     let mut errors = Vec::new();
-    let slug = Slug::parse(input.slug.trim()).map_err(|_| errors.push(FieldError::new("slug", "municipality-error-slug"))).ok();
+    let slug = Slug::parse(input.slug.trim())
+        .map_err(|_| errors.push(FieldError::new("slug", "municipality-error-slug")))
+        .ok();
     let language = input.default_language.parse::<Language>().unwrap_or(Language::Nb);
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -69,7 +72,9 @@ pub async fn add_municipality(
     Form(input): Form<NewMunicipalityInput>,
 ) -> AppResult<Response> {
     let result = match parse_new(&input) {
-        Ok((slug, settings, hosts)) => municipalities::add(&state.db, &slug, &settings, &hosts, operator.user.actor()).await.map(|_| ()),
+        Ok((slug, settings, hosts)) => {
+            municipalities::add(&state.db, &slug, &settings, &hosts, operator.user.actor()).await.map(|_| ())
+        }
         Err(invalid) => Err(ChangeError::Invalid(invalid)),
     };
     match result {

@@ -1,12 +1,12 @@
 //! The municipality's settings, for its admins.
 
+use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 
-use crate::domain::municipality::{parse_districts, Settings, SettingsInput};
+use crate::domain::municipality::{Settings, SettingsInput, parse_districts};
 use crate::domain::validation::Invalid;
 use crate::error::{AppError, AppResult};
 use crate::services::municipalities::{self, ChangeError};
@@ -86,7 +86,11 @@ fn saved_message(key: Option<&str>) -> Option<&'static str> {
     }
 }
 
-fn after_change(result: Result<(), ChangeError>, state: &AppState, which: &str) -> Result<Result<Response, Invalid>, AppError> {
+fn after_change(
+    result: Result<(), ChangeError>,
+    state: &AppState,
+    which: &str,
+) -> Result<Result<Response, Invalid>, AppError> {
     match result {
         Ok(()) => {
             state.tenants.invalidate();
@@ -137,7 +141,9 @@ pub async fn save_settings(
 ) -> AppResult<Response> {
     let input = settings_input(pairs);
     let result = match Settings::parse(&input) {
-        Ok(settings) => municipalities::update_settings(&state.db, &municipality, &settings, admin.user.actor()).await.map(|_| ()),
+        Ok(settings) => {
+            municipalities::update_settings(&state.db, &municipality, &settings, admin.user.actor()).await.map(|_| ())
+        }
         Err(invalid) => Err(ChangeError::Invalid(invalid)),
     };
     match after_change(result, &state, "general")? {
@@ -166,7 +172,9 @@ pub async fn save_districts(
     };
     match after_change(result, &state, "districts")? {
         Ok(response) => Ok(response),
-        Err(invalid) => page(&state, &context, &admin, &municipality, Failed::Districts(input.districts, invalid), None).await,
+        Err(invalid) => {
+            page(&state, &context, &admin, &municipality, Failed::Districts(input.districts, invalid), None).await
+        }
     }
 }
 
@@ -185,7 +193,9 @@ pub async fn upload_margins(
         }
     }
     let result = match data.filter(|d| !d.is_empty()) {
-        Some(bytes) => municipalities::import_margins_csv(&state.db, &municipality, &bytes, admin.user.actor()).await.map(|_| ()),
+        Some(bytes) => {
+            municipalities::import_margins_csv(&state.db, &municipality, &bytes, admin.user.actor()).await.map(|_| ())
+        }
         None => Err(ChangeError::Invalid(single_error("margins", "margins-error-no-file"))),
     };
     match after_change(result, &state, "margins")? {

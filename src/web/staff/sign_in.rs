@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::error::{AppError, AppResult};
@@ -42,9 +42,14 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// `GET /staff/sign-in`.
-pub async fn show_sign_in(State(state): State<AppState>, context: RequestContext, Query(query): Query<NextQuery>) -> Response {
+pub async fn show_sign_in(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(query): Query<NextQuery>,
+) -> Response {
     let next = safe_next(query.next.as_deref());
-    crate::views::staff::sign_in(&state, &context, &SignInForm { email: "", next: &next, problem: None }).into_response()
+    crate::views::staff::sign_in(&state, &context, &SignInForm { email: "", next: &next, problem: None })
+        .into_response()
 }
 
 /// `POST /staff/sign-in`.
@@ -61,8 +66,10 @@ pub async fn sign_in(
         Some((StatusCode::TOO_MANY_REQUESTS, "sign-in-rate-limited", minutes(retry_after)))
     } else {
         match staff::sign_in(&state.db, context.municipality.as_deref(), &input.email, &input.password).await {
-            Ok(user) => return Ok(start_session(&state, &user, &next).await?),
-            Err(SignInError::InvalidCredentials) => Some((StatusCode::UNPROCESSABLE_ENTITY, "sign-in-invalid", Vec::new())),
+            Ok(user) => return start_session(&state, &user, &next).await,
+            Err(SignInError::InvalidCredentials) => {
+                Some((StatusCode::UNPROCESSABLE_ENTITY, "sign-in-invalid", Vec::new()))
+            }
             Err(SignInError::Locked { until }) => {
                 let wait = (until - crate::services::now()).max(60) as u64;
                 Some((StatusCode::TOO_MANY_REQUESTS, "sign-in-locked", minutes(wait)))
@@ -81,7 +88,8 @@ fn minutes(seconds: u64) -> Vec<(&'static str, String)> {
 
 async fn start_session(state: &AppState, user: &staff::StaffUser, next: &str) -> Result<Response, AppError> {
     let token = staff::start_session(&state.db, user).await?;
-    let target = if user.role == crate::domain::Role::Operator && next == "/staff" { "/staff/municipalities" } else { next };
+    let target =
+        if user.role == crate::domain::Role::Operator && next == "/staff" { "/staff/municipalities" } else { next };
     let mut response = Redirect::to(target).into_response();
     let lifetime = Lifetime::Seconds(staff::SESSION_SECONDS);
     if let Some(cookie) = cookies::build(cookies::SESSION, &token.reveal(), lifetime, state.config.secure_cookies()) {
