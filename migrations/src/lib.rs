@@ -8,6 +8,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
+mod m20261123_000002_resident_loop;
 
 /// Every migration, in the order it must run.
 pub struct Migrator;
@@ -15,6 +16,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_foundation::Migration)]
+        vec![Box::new(m20261123_000001_foundation::Migration), Box::new(m20261123_000002_resident_loop::Migration)]
     }
 }

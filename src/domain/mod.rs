@@ -8,6 +8,7 @@ pub mod margins;
 pub mod municipality;
 pub mod password;
 pub mod role;
+pub mod survey;
 pub mod token;
 pub mod validation;
 

@@ -1,4 +1,5 @@
-//! Translations: Fluent files under `locales/<code>/`, compiled into the binary.
+//! Translations: Fluent files under `locales/<code>/` (one file per part of
+//! the service), compiled into the binary.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -61,8 +62,15 @@ mod tests {
 
     /// Message ids in a locale file; those taking values are marked with `$`.
     fn keys(language: Language) -> BTreeSet<String> {
-        let path = format!("{}/locales/{}/main.ftl", env!("CARGO_MANIFEST_DIR"), language.code());
-        let text = std::fs::read_to_string(&path).expect("locale file");
+        let dir = format!("{}/locales/{}", env!("CARGO_MANIFEST_DIR"), language.code());
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&dir).expect("locale folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "ftl") {
+                text.push_str(&std::fs::read_to_string(&path).expect("locale file"));
+                text.push('\n');
+            }
+        }
         text.lines()
             .filter(|line| !line.starts_with([' ', '#', '\t']) && line.contains(" ="))
             .filter_map(|line| line.split_once(" =").map(|(key, value)| (key.trim(), value.contains("{ $"))))

@@ -15,7 +15,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, DeleteMany, EntityTrait, Q
 
 use crate::domain::{Language, Slug};
 use crate::entities::{
-    audit_event, district, municipality, municipality_host, population_margin, staff_session, staff_user,
+    audit_event, compass_assessment, district, invitation, member, member_link, municipality, municipality_host,
+    outbox_email, population_margin, response, response_answer, sample, staff_session, staff_user, survey,
 };
 
 /// An entity whose rows belong to one municipality.
@@ -41,6 +42,15 @@ tenant_owned!(
     staff_user::Entity,
     staff_session::Entity,
     audit_event::Entity,
+    member::Entity,
+    member_link::Entity,
+    survey::Entity,
+    sample::Entity,
+    invitation::Entity,
+    response::Entity,
+    response_answer::Entity,
+    outbox_email::Entity,
+    compass_assessment::Entity,
 );
 
 /// A municipality's settings, loaded and parsed.
