@@ -216,7 +216,7 @@ async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
 async fn run_demo() -> anyhow::Result<()> {
     let config = crate::demo::config()?;
     let app = Application::build(config).await?;
-    let accounts = crate::demo::seed(&app.state().db).await?;
+    let accounts = crate::demo::seed(&app.state().db, &app.state().config.base_url).await?;
     let address = app.local_addr()?;
     println!("Rådslag demo is running at {}", app.state().config.base_url);
     println!("  Fjordvik kommune:  http://127.0.0.1:{}/  (staff: /staff)", address.port());

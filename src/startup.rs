@@ -33,6 +33,12 @@ impl Application {
     pub async fn with_database(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
         let listener =
             TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+        Ok(Self::from_parts(config, db, listener))
+    }
+
+    /// Assemble from a connected, migrated database and a bound listener
+    /// (tests bind first so the public address can name the port).
+    pub fn from_parts(config: Config, db: DatabaseConnection, listener: TcpListener) -> Self {
         let state = AppState(Arc::new(App {
             tenants: TenantDirectory::new(config.default_municipality.clone()),
             assets: Assets::load(&config.static_dir),
@@ -40,7 +46,7 @@ impl Application {
             config,
         }));
         let router = crate::web::router(state.clone());
-        Ok(Self { listener, router, state })
+        Self { listener, router, state }
     }
 
     /// The address actually bound.

@@ -423,7 +423,7 @@ async fn language_choice_is_remembered(backend: Backend) {
 
 async fn demo_seed_is_idempotent(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    let first = radslag::demo::seed(&app.db).await.expect("first seed");
+    let first = radslag::demo::seed(&app.db, &app.base_url()).await.expect("first seed");
     assert_eq!(first.len(), 3, "two admins and an operator are created, with passwords");
     let counts = || async {
         (
@@ -433,7 +433,7 @@ async fn demo_seed_is_idempotent(backend: Backend) {
         )
     };
     let after_first = counts().await;
-    let second = radslag::demo::seed(&app.db).await.expect("second seed");
+    let second = radslag::demo::seed(&app.db, &app.base_url()).await.expect("second seed");
     assert!(second.is_empty(), "no new accounts or passwords the second time");
     assert_eq!(counts().await, after_first);
     assert_eq!(after_first.0, 4, "alpha, beta and the two demo municipalities");

@@ -2,9 +2,16 @@
 //! nothing else queries the database.
 
 pub mod audit;
+pub mod compass;
+pub mod invitations;
 pub mod municipalities;
+pub mod outbox;
+pub mod panel;
 pub mod rate_limit;
+pub mod responses;
+pub mod results;
 pub mod staff;
+pub mod surveys;
 pub mod tenant;
 
 /// Seconds since the Unix epoch, now.

@@ -348,3 +348,19 @@ pub async fn replace_margins(
     txn.commit().await?;
     Ok(())
 }
+
+/// The public address of a municipality: the deployment's scheme and port
+/// with the municipality's first host name (links in emails use it), or the
+/// deployment's base URL when the municipality has no host name.
+pub async fn public_base_url(
+    db: &DatabaseConnection,
+    base_url: &url::Url,
+    municipality: &Municipality,
+) -> Result<url::Url, DbErr> {
+    let mut url = base_url.clone();
+    if let Some(host) = hosts(db, municipality).await?.into_iter().next() {
+        // A host name that is valid in our table is valid in a URL.
+        let _ = url.set_host(Some(&host));
+    }
+    Ok(url)
+}

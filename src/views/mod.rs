@@ -1,8 +1,14 @@
 //! HTML, written with maud. Partials are functions returning `Markup`; user
 //! text is always escaped (no `PreEscaped` of anything a person typed).
 
+pub mod answer;
+pub mod compass;
 pub mod components;
+pub mod email;
 pub mod errors;
 pub mod layout;
+pub mod panel;
 pub mod public;
+pub mod results;
 pub mod staff;
+pub mod surveys;

@@ -4,6 +4,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
 
+pub mod smtp;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,8 +66,10 @@ pub struct TestApp {
     pub alpha: Municipality,
     /// Municipality served at `beta.test`.
     pub beta: Municipality,
-    /// Folder where emails are written.
+    /// Folder where emails would be written with the file transport.
     pub mail_dir: PathBuf,
+    /// The SMTP listener that receives every email the app sends.
+    pub smtp: smtp::SmtpServer,
     /// Which backend.
     pub backend: Backend,
 }
@@ -96,20 +100,25 @@ async fn database_url(backend: Backend) -> Option<(String, Option<String>)> {
     }
 }
 
-/// Configuration for a test app.
-pub fn test_config(database_url: &str, schema: Option<&str>, mail_dir: &std::path::Path) -> Config {
-    let mail_dir = mail_dir.display().to_string();
+/// Configuration for a test app listening on `port`, sending mail to the
+/// SMTP listener on `smtp_port`.
+pub fn test_config(database_url: &str, schema: Option<&str>, port: u16, smtp_port: u16) -> Config {
+    let listen = format!("127.0.0.1:{port}");
+    let base_url = format!("http://{ALPHA}:{port}");
+    let smtp_port = smtp_port.to_string();
     let mut env: HashMap<&str, &str> = HashMap::from([
-        ("RADSLAG_LISTEN", "127.0.0.1:0"),
-        ("RADSLAG_BASE_URL", "http://alpha.test"),
+        ("RADSLAG_LISTEN", listen.as_str()),
+        ("RADSLAG_BASE_URL", base_url.as_str()),
         ("RADSLAG_DATABASE_URL", database_url),
         ("RADSLAG_DATABASE_MAX_CONNECTIONS", "4"),
         ("RADSLAG_SENDER", "Rådslag test <panel@alpha.test>"),
         ("RADSLAG_SESSION_KEY", "test-session-key-0123456789abcdef-0123"),
-        ("RADSLAG_MAIL_TRANSPORT", "files"),
-        ("RADSLAG_MAIL_DIR", &mail_dir),
+        ("RADSLAG_MAIL_TRANSPORT", "smtp"),
+        ("RADSLAG_SMTP_HOST", "127.0.0.1"),
+        ("RADSLAG_SMTP_PORT", smtp_port.as_str()),
+        ("RADSLAG_SMTP_SECURITY", "none"),
         ("RADSLAG_STATIC_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
-        ("RADSLAG_RUN_WORKER", "false"),
+        ("RADSLAG_RUN_WORKER", "true"),
     ]);
     if let Some(schema) = schema {
         env.insert("RADSLAG_DATABASE_SCHEMA", schema);
@@ -122,15 +131,18 @@ pub fn test_config(database_url: &str, schema: Option<&str>, mail_dir: &std::pat
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let (url, schema) = database_url(backend).await?;
     let mail_dir = std::env::temp_dir().join("radslag-tests").join(unique("mail-"));
-    let config = test_config(&url, schema.as_deref(), &mail_dir);
-    let app = Application::build(config).await.expect("application builds");
-    let port = app.local_addr().expect("address").port();
-    let db = app.state().db.clone();
+    let smtp = smtp::SmtpServer::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let config = test_config(&url, schema.as_deref(), port, smtp.port);
+    let db = radslag::db::connect(&config).await.expect("database");
+    radslag::db::migrate(&db).await.expect("migrations");
+    let app = Application::from_parts(config, db.clone(), listener);
     tokio::spawn(app.run_until_stopped());
 
     let alpha = add_municipality(&db, "alpha", "Alpha kommune", ALPHA, Language::Nb).await;
     let beta = add_municipality(&db, "beta", "Beta kommun", BETA, Language::Sv).await;
-    Some(TestApp { port, db, alpha, beta, mail_dir, backend })
+    Some(TestApp { port, db, alpha, beta, mail_dir, smtp, backend })
 }
 
 async fn add_municipality(
@@ -164,6 +176,11 @@ impl TestApp {
             .resolve(BETA, address)
             .build()
             .expect("client")
+    }
+
+    /// The public address of the first municipality (as in emails).
+    pub fn base_url(&self) -> url::Url {
+        url::Url::parse(&self.url(ALPHA, "/")).expect("url")
     }
 
     /// Full URL of `path` at `host`.

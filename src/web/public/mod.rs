@@ -1,6 +1,10 @@
 //! Routes for residents and the public.
 
+mod answer;
+mod compass;
 mod home;
+mod panel;
+mod results;
 
 use axum::Router;
 use axum::routing::get;
@@ -9,5 +13,10 @@ use crate::web::state::AppState;
 
 /// Public routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home::show_home))
+    Router::new()
+        .route("/", get(home::show_home))
+        .merge(panel::routes())
+        .merge(answer::routes())
+        .merge(results::routes())
+        .merge(compass::routes())
 }

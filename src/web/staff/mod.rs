@@ -1,10 +1,15 @@
 //! Routes for municipal staff and host operators.
 
 mod audit;
+mod compass;
 mod dashboard;
+mod invitations;
 mod municipalities;
+mod panel;
+mod results;
 mod settings;
 mod sign_in;
+mod surveys;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -22,4 +27,9 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/settings/margins", post(settings::upload_margins))
         .route("/staff/audit", get(audit::show_audit))
         .route("/staff/municipalities", get(municipalities::list_municipalities).post(municipalities::add_municipality))
+        .merge(surveys::routes())
+        .merge(panel::routes())
+        .merge(invitations::routes())
+        .merge(results::routes())
+        .merge(compass::routes())
 }

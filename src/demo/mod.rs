@@ -1,7 +1,13 @@
 //! The demo: a fictional municipality with data, on SQLite, mail to files.
 //!
 //! Seeding is idempotent: running it again creates only what is missing and
-//! never changes passwords.
+//! never changes passwords. Each part of the service seeds its own data in
+//! its own module, called in order from [`seed`].
+
+mod compass;
+mod panel;
+mod responses;
+mod surveys;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -82,7 +88,7 @@ const FJORDVIK: DemoMunicipality = DemoMunicipality {
     name: "Fjordvik kommune",
     language: Language::Nb,
     languages: &[Language::Nb, Language::Nn, Language::En],
-    hosts: &["localhost", "127.0.0.1", "fjordvik.localhost"],
+    hosts: &["127.0.0.1", "localhost", "fjordvik.localhost"],
     districts: &[
         ("sentrum", "Sentrum", 30),
         ("nordbyen", "Nordbyen", 22),
@@ -108,8 +114,9 @@ const LILLEVIK: DemoMunicipality = DemoMunicipality {
 /// Norwegian municipality.
 const AGE_SHARES: [u32; 7] = [14, 16, 16, 17, 17, 14, 6];
 
-/// Create whatever part of the demo data is missing.
-pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Vec<CreatedAccount>> {
+/// Create whatever part of the demo data is missing. `base_url` is where the
+/// demo is served, for links in the emails it writes.
+pub async fn seed(db: &DatabaseConnection, base_url: &url::Url) -> anyhow::Result<Vec<CreatedAccount>> {
     let mut created = Vec::new();
     for demo in [FJORDVIK, LILLEVIK] {
         let municipality = ensure_municipality(db, &demo).await?;
@@ -121,6 +128,10 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Vec<CreatedAccount>
                 password,
             });
         }
+        panel::seed(db, base_url, &municipality).await?;
+        surveys::seed(db, base_url, &municipality).await?;
+        responses::seed(db, base_url, &municipality).await?;
+        compass::seed(db, base_url, &municipality).await?;
     }
     if let Some(password) = ensure_user(db, None, "operator@radslag.example", "Demo operator", Role::Operator).await? {
         created.push(CreatedAccount {

@@ -1,0 +1,2 @@
+//! Email: message templates (text and HTML), transports (SMTP, files) and the
+//! outbox worker that sends queued rows.

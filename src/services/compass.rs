@@ -1,0 +1,1 @@
+//! The compass: frameworks, assessments, resident scores and dialogue indicators.

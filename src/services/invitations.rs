@@ -1,0 +1,1 @@
+//! Invitations: sampling members, personal links, reminders.

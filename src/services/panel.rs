@@ -1,0 +1,1 @@
+//! Panel membership: joining, confirming, profiles, pausing, leaving.

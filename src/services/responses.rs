@@ -1,0 +1,1 @@
+//! Answering: drafts saved per page, resuming, and anonymous submission.

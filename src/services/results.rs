@@ -1,0 +1,1 @@
+//! Results: aggregates in SQL, weighting, suppression, feedback.

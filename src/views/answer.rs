@@ -1,0 +1,1 @@
+//! The survey as residents answer it.

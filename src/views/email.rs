@@ -1,0 +1,1 @@
+//! HTML parts of emails.

@@ -1,0 +1,1 @@
+//! Staff pages for building and managing surveys.

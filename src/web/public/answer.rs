@@ -1,0 +1,10 @@
+//! Answering a survey through a personal or public link.
+
+use axum::Router;
+
+use crate::web::state::AppState;
+
+/// Routes of this part (none yet).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

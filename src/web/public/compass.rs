@@ -1,0 +1,10 @@
+//! The public compass transparency page.
+
+use axum::Router;
+
+use crate::web::state::AppState;
+
+/// Routes of this part (none yet).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

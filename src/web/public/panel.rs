@@ -1,0 +1,10 @@
+//! Joining the panel, confirming, and a member's own page.
+
+use axum::Router;
+
+use crate::web::state::AppState;
+
+/// Routes of this part (none yet).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,10 @@
+//! The panel overview and member import for staff.
+
+use axum::Router;
+
+use crate::web::state::AppState;
+
+/// Routes of this part (none yet).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
