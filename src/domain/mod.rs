@@ -5,6 +5,7 @@ pub mod demographics;
 pub mod email;
 pub mod language;
 pub mod margins;
+pub mod member;
 pub mod municipality;
 pub mod password;
 pub mod role;
