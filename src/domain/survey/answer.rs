@@ -106,7 +106,7 @@ pub fn parse_question(question: &Question, values: &FormValues) -> Result<Option
             } else if selected.iter().any(|s| s == "other") {
                 return Err(FieldError::new(part_name(&question.key, "other"), "answer-error-other-missing"));
             }
-            (!selected.is_empty()).then(|| Answer::Choices { selected, other: other_text })
+            (!selected.is_empty()).then_some(Answer::Choices { selected, other: other_text })
         }
         QuestionKind::LikertMatrix { scale, statements } => {
             let mut rows = BTreeMap::new();
