@@ -1,0 +1,602 @@
+//! A real browser for the tests: headless Chromium driven through its own
+//! chromedriver, with checks that every page passes axe (WCAG 2.x A/AA),
+//! reflows without horizontal scrolling, and keeps a visible focus
+//! indicator — plus a screenshot of every page checked.
+//!
+//! A journey reads like what a person does:
+//!
+//! ```ignore
+//! let Some(mut browser) = Browser::start(&app, "front_page", Audience::Public).await else { return };
+//! browser.goto(ALPHA, "/").await;
+//! browser.check_page("nb").await;
+//! browser.click_link("English").await;
+//! browser.finish().await;
+//! ```
+
+use std::io::{Read as _, Write as _};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use radslag::domain::SecretToken;
+
+use crate::common::{ALPHA, BETA, TestApp};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const AXE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/static/node_modules/axe-core/axe.min.js");
+
+/// Whose pages a browser looks at; decides the window size and whether
+/// the reflow check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Residents and the public, on a phone: 360×740, reflow checked.
+    Public,
+    /// Municipal staff, on a desktop: 1280×900.
+    Staff,
+}
+
+impl Audience {
+    fn viewport(self) -> (u32, u32) {
+        match self {
+            Audience::Public => (360, 740),
+            Audience::Staff => (1280, 900),
+        }
+    }
+}
+
+/// Whether the browser runs page JavaScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JavaScript {
+    /// As a normal browser.
+    On,
+    /// Blocked by the browser's content settings, for the no-JS checks.
+    Off,
+}
+
+/// A chromedriver process on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+    session: Option<String>,
+    profile: PathBuf,
+}
+
+impl Driver {
+    async fn start() -> Self {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = std::env::temp_dir().join("radslag-tests").join(format!("chromium-{}", unique()));
+        std::fs::create_dir_all(&profile).expect("profile dir");
+        let driver = Self { child, port, session: None, profile };
+        let status = format!("http://127.0.0.1:{port}/status");
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(response) = client.get(&status).send().await
+                && let Ok(body) = response.json::<Value>().await
+                && body["value"]["ready"] == json!(true)
+            {
+                return driver;
+            }
+            assert!(Instant::now() < deadline, "chromedriver did not answer on port {port} within 20 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // End the session first so chromedriver closes Chromium, even when a
+        // test panicked before `finish`; then stop chromedriver itself.
+        if let Some(session) = &self.session
+            && let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port))
+        {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                self.port
+            );
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let _ = stream.read_to_end(&mut Vec::new());
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn unique() -> String {
+    SecretToken::generate().reveal()[..12].to_owned()
+}
+
+/// Whether Chromium and chromedriver are here. In CI their absence fails
+/// the test; elsewhere the test says so in one line and passes.
+fn browser_installed() -> bool {
+    let installed = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !installed {
+        assert!(std::env::var_os("CI").is_none(), "Chromium and chromedriver must be installed in CI");
+        eprintln!("skipped: Chromium/chromedriver not installed");
+    }
+    installed
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
+    let target = if target.is_absolute() { target } else { Path::new(env!("CARGO_MANIFEST_DIR")).join(target) };
+    target.join("screenshots")
+}
+
+/// A headless Chromium session looking at one test app.
+pub struct Browser {
+    client: Client,
+    port: u16,
+    test: String,
+    audience: Audience,
+    javascript: JavaScript,
+    screenshots: Vec<PathBuf>,
+    // Dropped last: ends the session and chromedriver.
+    driver: Driver,
+}
+
+impl Browser {
+    /// Start a browser for the test named `test` (used in screenshot names).
+    /// `None` when Chromium is not installed here (outside CI).
+    pub async fn start(app: &TestApp, test: &str, audience: Audience) -> Option<Self> {
+        Self::start_with(app, test, audience, JavaScript::On).await
+    }
+
+    /// Like [`Browser::start`], choosing whether JavaScript runs.
+    pub async fn start_with(app: &TestApp, test: &str, audience: Audience, javascript: JavaScript) -> Option<Self> {
+        if !browser_installed() {
+            return None;
+        }
+        let mut driver = Driver::start().await;
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            format!("--user-data-dir={}", driver.profile.display()),
+            format!("--host-resolver-rules=MAP {ALPHA} 127.0.0.1, MAP {BETA} 127.0.0.1"),
+            // A language no test municipality offers, so each page starts
+            // in the municipality's default language.
+            "--accept-lang=de-DE,de".into(),
+        ];
+        let (width, height) = audience.viewport();
+        args.push(format!("--window-size={width},{height}"));
+        let mut options = json!({ "binary": CHROMIUM, "args": args });
+        if javascript == JavaScript::Off {
+            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let mut capabilities = Capabilities::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert("goog:chromeOptions".into(), options);
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("a Chromium session starts");
+        driver.session = client.session_id().await.expect("session id");
+        let mut browser = Self {
+            client,
+            port: app.port,
+            test: test.to_owned(),
+            audience,
+            javascript,
+            screenshots: Vec::new(),
+            driver,
+        };
+        if javascript == JavaScript::On {
+            browser.set_viewport(width, height).await;
+        }
+        Some(browser)
+    }
+
+    /// The WebDriver client, for anything the helpers do not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Load `path` at `host` (for example `ALPHA`, `"/"`).
+    pub async fn goto(&mut self, host: &str, path: &str) {
+        let url = format!("http://{host}:{}{path}", self.port);
+        self.client.goto(&url).await.unwrap_or_else(|e| panic!("load {url}: {e}"));
+    }
+
+    /// Load any URL.
+    pub async fn goto_url(&mut self, url: &str) {
+        self.client.goto(url).await.unwrap_or_else(|e| panic!("load {url}: {e}"));
+    }
+
+    /// The path (and query) of the current page.
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("current url");
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// The `lang` of the document.
+    pub async fn lang(&self) -> String {
+        self.find_css("html").await.attr("lang").await.expect("lang").unwrap_or_default()
+    }
+
+    /// The text of the page's `h1`.
+    pub async fn heading(&self) -> String {
+        self.find_css("main h1").await.text().await.expect("h1 text")
+    }
+
+    /// The element matching a CSS selector (fails the test if none).
+    pub async fn find_css(&self, selector: &str) -> Element {
+        self.client.find(Locator::Css(selector)).await.unwrap_or_else(|e| panic!("no element {selector}: {e}"))
+    }
+
+    /// The page's visible text.
+    pub async fn text(&self) -> String {
+        self.find_css("body").await.text().await.expect("body text")
+    }
+
+    /// Screenshot, axe, and (for public pages) the reflow check. `step`
+    /// names the screenshot.
+    pub async fn check_page(&mut self, step: &str) {
+        self.screenshot(step).await;
+        assert_eq!(self.javascript, JavaScript::On, "the page checks need scripts in the browser");
+        self.axe(step).await;
+        if self.audience == Audience::Public {
+            self.reflow(step).await;
+        }
+    }
+
+    /// Save a PNG of the viewport to `target/screenshots/<test>-<step>.png`.
+    pub async fn screenshot(&mut self, step: &str) {
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let file = dir.join(format!("{}-{step}.png", self.test));
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(&file, png).expect("write screenshot");
+        self.screenshots.push(file);
+    }
+
+    /// Run axe-core on the current page; fail listing every violation.
+    pub async fn axe(&self, step: &str) {
+        if let Some(report) = self.axe_report(step).await {
+            panic!("{report}");
+        }
+    }
+
+    /// Run axe-core on the current page and describe every violation, or
+    /// `None` when there is none. Fails if axe did not really run.
+    pub async fn axe_report(&self, step: &str) -> Option<String> {
+        let source = std::fs::read_to_string(AXE).expect("axe-core is installed: run `npm ci --prefix static`");
+        self.client.execute(&source, vec![]).await.expect("inject axe-core");
+        let result = self
+            .client
+            .execute_async(
+                r"const done = arguments[arguments.length - 1];
+                  if (typeof window.axe === 'undefined') { done({ error: 'axe did not load' }); return; }
+                  const nodes = list => list.map(n => ({
+                    target: n.target, html: n.html, summary: n.failureSummary,
+                    why: [...n.any, ...n.all, ...n.none].map(c => c.message).join(' '),
+                  }));
+                  window.axe.run(document, {
+                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+                  }).then(r => done({
+                    passes: r.passes.map(p => p.id),
+                    incomplete: r.incomplete.map(v => ({ id: v.id, nodes: nodes(v.nodes) })),
+                    violations: r.violations.map(v => ({
+                      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: nodes(v.nodes),
+                    })),
+                  })).catch(e => done({ error: String(e) }));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        assert!(result["error"].is_null(), "axe failed on {step}: {}", result["error"]);
+        let passes = result["passes"].as_array().expect("axe returned its passes");
+        assert!(!passes.is_empty(), "axe ran no passing rule on {step}, so it did not really check the page");
+        let violations = result["violations"].as_array().expect("axe returned its violations");
+        let incomplete = result["incomplete"].as_array().expect("axe returned what it could not decide");
+        eprintln!(
+            "axe on {} ({step}): {} rules passed, {} violated, {} to review by hand",
+            self.test,
+            passes.len(),
+            violations.len(),
+            incomplete.len()
+        );
+        for review in incomplete {
+            for node in review["nodes"].as_array().into_iter().flatten() {
+                eprintln!("  review [{}] {}: {}", review["id"].as_str().unwrap_or("?"), node["target"], node["why"]);
+            }
+        }
+        if violations.is_empty() {
+            return None;
+        }
+        let mut report = format!("{} accessibility violation(s) on {} ({step}):\n", violations.len(), self.test);
+        for violation in violations {
+            report.push_str(&format!(
+                "\n[{}] impact {}: {}\n  {}\n",
+                violation["id"].as_str().unwrap_or("?"),
+                violation["impact"].as_str().unwrap_or("?"),
+                violation["help"].as_str().unwrap_or(""),
+                violation["helpUrl"].as_str().unwrap_or("")
+            ));
+            for node in violation["nodes"].as_array().into_iter().flatten() {
+                report.push_str(&format!(
+                    "  - {}\n    {}\n    {}\n",
+                    node["target"],
+                    node["html"].as_str().unwrap_or(""),
+                    node["summary"].as_str().unwrap_or("").replace('\n', "\n    ")
+                ));
+            }
+        }
+        Some(report)
+    }
+
+    /// WCAG 1.4.10: no horizontal scrolling at 320 CSS px, nor at 640 px
+    /// with text at 200 %. Restores the window afterwards.
+    pub async fn reflow(&mut self, step: &str) {
+        let problems = self.reflow_problems(step).await;
+        assert!(problems.is_empty(), "{} ({step}) scrolls sideways:\n{}", self.test, problems.join("\n"));
+    }
+
+    /// What [`Browser::reflow`] checks, as a list of problems.
+    pub async fn reflow_problems(&mut self, step: &str) -> Vec<String> {
+        let (width, height) = self.audience.viewport();
+        let mut problems = Vec::new();
+        self.set_viewport(320, 640).await;
+        problems.extend(self.horizontal_scroll("320 px wide", &format!("{step}-320px")).await);
+        self.set_viewport(640, 640).await;
+        self.script("document.documentElement.style.fontSize = '200%'").await;
+        problems
+            .extend(self.horizontal_scroll("640 px wide with text at 200 %", &format!("{step}-640px-200pct")).await);
+        self.script("document.documentElement.style.fontSize = ''").await;
+        self.set_viewport(width, height).await;
+        problems
+    }
+
+    async fn horizontal_scroll(&mut self, condition: &str, shot: &str) -> Option<String> {
+        self.screenshot(shot).await;
+        let sizes = self
+            .script(
+                "const wide = [...document.querySelectorAll('body *')]
+                   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+                             || e.scrollWidth > e.clientWidth + 0.5 && getComputedStyle(e).overflowX === 'visible')
+                   .slice(0, 5).map(e => e.outerHTML.slice(0, 200));
+                 return [document.documentElement.scrollWidth, window.innerWidth, wide];",
+            )
+            .await;
+        let scroll_width = sizes[0].as_f64().expect("scrollWidth");
+        let inner_width = sizes[1].as_f64().expect("innerWidth");
+        (scroll_width > inner_width).then(|| {
+            format!("at {condition}, content is {scroll_width} px in a {inner_width} px window; too wide: {}", sizes[2])
+        })
+    }
+
+    /// Size the window so the page's viewport is `width`×`height` CSS px.
+    pub async fn set_viewport(&mut self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.expect("resize window");
+        let inner = self.script("return [window.innerWidth, window.innerHeight]").await;
+        let (inner_width, inner_height) = (inner[0].as_i64().expect("width"), inner[1].as_i64().expect("height"));
+        let (extra_width, extra_height) = (i64::from(width) - inner_width, i64::from(height) - inner_height);
+        if extra_width != 0 || extra_height != 0 {
+            let outer_width = u32::try_from(i64::from(width) + extra_width).expect("width");
+            let outer_height = u32::try_from(i64::from(height) + extra_height).expect("height");
+            self.client.set_window_size(outer_width, outer_height).await.expect("resize window");
+        }
+        let inner = self.script("return window.innerWidth").await;
+        assert_eq!(inner.as_i64(), Some(i64::from(width)), "the browser would not make its viewport {width} px wide");
+    }
+
+    /// Run a script in the page and return its result.
+    pub async fn script(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
+    /// Press and release one key, without any check.
+    pub async fn press(&self, key: Key) {
+        let key = char::from(key);
+        let actions =
+            KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+        self.client.perform_actions(actions).await.expect("press key");
+    }
+
+    /// Press Tab once and check that the element now focused looks
+    /// different from when it is not focused (WCAG 2.4.7): compares its
+    /// outline, shadow, colours, underline and size focused and blurred,
+    /// then gives focus back.
+    pub async fn press_tab(&self) -> Element {
+        self.press(Key::Tab).await;
+        let focused = self.client.active_element().await.expect("focused element");
+        if self.javascript == JavaScript::On && !self.focus_is_visible(&focused).await {
+            let html = focused.html(false).await.unwrap_or_default();
+            panic!("{}: focus is not visible on {html}", self.test);
+        }
+        focused
+    }
+
+    /// Whether `element`, which has focus, looks different unfocused.
+    pub async fn focus_is_visible(&self, element: &Element) -> bool {
+        let shown = self
+            .client
+            .execute(
+                "const e = arguments[0];
+                 const look = () => {
+                   const s = getComputedStyle(e), r = e.getBoundingClientRect();
+                   return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor,
+                           s.color, s.textDecorationLine, s.textDecorationThickness, s.borderColor,
+                           s.borderWidth, r.width, r.height].join('|');
+                 };
+                 if (document.activeElement !== e) { return 'not focused'; }
+                 const focused = look();
+                 e.blur();
+                 const blurred = look();
+                 e.focus();
+                 return focused !== blurred;",
+                vec![serde_json::to_value(element).expect("element reference")],
+            )
+            .await
+            .expect("focus style");
+        assert!(shown.is_boolean(), "focus check: {shown}");
+        shown == json!(true)
+    }
+
+    /// Press Tab until the field labelled `label` has focus (at most 30
+    /// times); fails if the keyboard never reaches it.
+    pub async fn tab_to(&self, label: &str) -> Element {
+        let field = self.field(label).await;
+        let wanted = field.attr("id").await.expect("id");
+        for _ in 0..30 {
+            let focused = self.press_tab().await;
+            if focused.attr("id").await.expect("id") == wanted {
+                return focused;
+            }
+        }
+        panic!("{}: Tab never reached the field labelled {label:?}", self.test);
+    }
+
+    /// Press Tab until the link or button whose text is `text` has focus.
+    pub async fn tab_to_text(&self, text: &str) -> Element {
+        for _ in 0..40 {
+            let focused = self.press_tab().await;
+            if focused.text().await.expect("text").trim() == text {
+                return focused;
+            }
+        }
+        panic!("{}: Tab never reached {text:?}", self.test);
+    }
+
+    /// Type into whatever has focus, as a keyboard would.
+    pub async fn type_text(&self, text: &str) {
+        let actions = text.chars().fold(KeyActions::new("keyboard".into()), |actions, c| {
+            actions.then(KeyAction::Down { value: c }).then(KeyAction::Up { value: c })
+        });
+        self.client.perform_actions(actions).await.expect("type");
+    }
+
+    /// Press Enter on whatever has focus and wait for the next page.
+    pub async fn press_enter(&self) {
+        self.expect_new_page().await;
+        self.press(Key::Enter).await;
+        self.wait_for_new_page().await;
+    }
+
+    /// Press Enter on whatever has focus, staying on the page (an in-page
+    /// link, for example).
+    pub async fn press_enter_in_page(&self) {
+        self.press(Key::Enter).await;
+    }
+
+    /// The form control whose `<label>` text is `label` (the label's own
+    /// text before any "optional" marker).
+    pub async fn field(&self, label: &str) -> Element {
+        let xpath = format!("//label[normalize-space(text())={}]", xpath_literal(label));
+        let label_element =
+            self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no label {label:?}: {e}"));
+        let id = label_element.attr("for").await.expect("for").unwrap_or_else(|| panic!("label {label:?} has no for"));
+        self.client.find(Locator::Id(&id)).await.unwrap_or_else(|e| panic!("no field #{id} for label {label:?}: {e}"))
+    }
+
+    /// Replace the value of the field labelled `label`.
+    pub async fn type_into(&self, label: &str, value: &str) {
+        let field = self.field(label).await;
+        field.clear().await.expect("clear field");
+        field.send_keys(value).await.expect("type into field");
+    }
+
+    /// Click the button with this text and wait for the next page.
+    pub async fn submit(&self, button: &str) {
+        let xpath = format!("//button[normalize-space()={}]", xpath_literal(button));
+        let element =
+            self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no button {button:?}: {e}"));
+        self.expect_new_page().await;
+        element.click().await.expect("click button");
+        self.wait_for_new_page().await;
+    }
+
+    /// Click the link with this text and wait for the next page.
+    pub async fn click_link(&self, text: &str) {
+        let xpath = format!("//a[normalize-space()={}]", xpath_literal(text));
+        let element =
+            self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no link {text:?}: {e}"));
+        self.expect_new_page().await;
+        element.click().await.expect("click link");
+        self.wait_for_new_page().await;
+    }
+
+    async fn expect_new_page(&self) {
+        if self.javascript == JavaScript::On {
+            self.script("window.__radslagOldPage = true").await;
+        }
+    }
+
+    async fn wait_for_new_page(&self) {
+        if self.javascript == JavaScript::Off {
+            // chromedriver waits for navigations it sees start; without
+            // scripts there is nothing else to watch.
+            return;
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let fresh = self
+                .client
+                .execute("return !window.__radslagOldPage && document.readyState === 'complete'", vec![])
+                .await
+                .unwrap_or(json!(false));
+            if fresh == json!(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{}: no new page loaded within 10 s", self.test);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Close the session and list the screenshots taken.
+    pub async fn finish(mut self) {
+        eprintln!("screenshots of {}:", self.test);
+        for file in &self.screenshots {
+            eprintln!("  {}", file.display());
+        }
+        let client = self.client.clone();
+        if client.close().await.is_ok() {
+            self.driver.session = None;
+        }
+    }
+}
+
+/// A string as an XPath literal, whatever quotes it holds.
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|part| format!("'{part}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
