@@ -342,7 +342,7 @@ async fn margins_import_is_all_or_nothing(backend: Backend) {
         .expect("post");
     assert_eq!(bad.status(), 422);
     let html = bad.text().await.expect("body");
-    assert!(html.contains("line 3") && html.contains("«moon» er ikke en bydelskode"), "{html}");
+    assert!(html.contains("Linje 3: «moon» er ikke en bydelskode"), "the line is named in the page's language: {html}");
     let count = population_margin::Entity::find().count(&app.db).await.expect("count");
     assert_eq!(count, 0, "no row of a bad file is stored");
 

@@ -110,6 +110,7 @@ margins-error-gender = “{ $value }” is not female or male.
 margins-error-population = “{ $value }” is not a whole number of 0 or more.
 margins-error-duplicate = This combination of district, age group and gender also appears on an earlier line.
 margins-error-empty = The file has no rows of figures.
+margins-error-at-line = Line { $line }: { $problem }
 margins-error-no-file = Choose a file to upload.
 audit-title = Audit log
 audit-intro = Every change staff make is recorded here. The log holds no personal data about residents.

@@ -110,6 +110,7 @@ margins-error-gender = «{ $value }» er ikke female eller male.
 margins-error-population = «{ $value }» er ikke et helt tall som er 0 eller mer.
 margins-error-duplicate = Denne kombinasjonen av bydel, aldersgruppe og kjønn står også på en tidligere linje.
 margins-error-empty = Filen har ingen rader med tall.
+margins-error-at-line = Linje { $line }: { $problem }
 margins-error-no-file = Velg en fil å laste opp.
 audit-title = Revisjonslogg
 audit-intro = Alle endringer ansatte gjør, lagres her. Loggen inneholder ikke personopplysninger om innbyggere.

@@ -110,6 +110,7 @@ margins-error-gender = «{ $value }» er ikkje female eller male.
 margins-error-population = «{ $value }» er ikkje eit heilt tal som er 0 eller meir.
 margins-error-duplicate = Denne kombinasjonen av bydel, aldersgruppe og kjønn står òg på ei tidlegare linje.
 margins-error-empty = Fila har ingen rader med tal.
+margins-error-at-line = Linje { $line }: { $problem }
 margins-error-no-file = Vel ei fil å laste opp.
 audit-title = Revisjonslogg
 audit-intro = Alle endringar tilsette gjer, blir lagra her. Loggen inneheld ikkje personopplysningar om innbyggjarar.

@@ -110,6 +110,7 @@ margins-error-gender = ”{ $value }” är inte female eller male.
 margins-error-population = ”{ $value }” är inte ett heltal som är 0 eller mer.
 margins-error-duplicate = Den här kombinationen av stadsdel, åldersgrupp och kön finns också på en tidigare rad.
 margins-error-empty = Filen har inga rader med siffror.
+margins-error-at-line = Rad { $line }: { $problem }
 margins-error-no-file = Välj en fil att ladda upp.
 audit-title = Granskningslogg
 audit-intro = Alla ändringar som personalen gör sparas här. Loggen innehåller inga personuppgifter om invånare.

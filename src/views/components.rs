@@ -70,15 +70,24 @@ impl TextField<'_> {
 
 /// A summary of every problem at the top of a form, linking to each field.
 pub fn error_summary(language: Language, errors: Option<&Invalid>) -> Markup {
-    let Some(errors) = errors.filter(|e| !e.0.is_empty()) else {
+    let items: Vec<(String, String)> = errors
+        .map(|e| e.0.iter().map(|error| (field_id(&error.field), field_error(language, error))).collect())
+        .unwrap_or_default();
+    error_summary_items(language, &items)
+}
+
+/// An error summary from `(id of the field, message)` pairs, for forms whose
+/// problems do not map one-to-one onto field names.
+pub fn error_summary_items(language: Language, items: &[(String, String)]) -> Markup {
+    if items.is_empty() {
         return html! {};
-    };
+    }
     html! {
         div class="ds-error-summary" id="error-summary" tabindex="-1" role="alert" aria-labelledby="error-summary-heading" {
             h2 class="ds-heading" data-size="xs" id="error-summary-heading" { (t(language, "error-summary-heading")) }
             ul class="ds-list" {
-                @for error in &errors.0 {
-                    li { a class="ds-link" href={ "#" (field_id(&error.field)) } { (field_error(language, error)) } }
+                @for (id, message) in items {
+                    li { a class="ds-link" href={ "#" (id) } { (message) } }
                 }
             }
         }

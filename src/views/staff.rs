@@ -11,7 +11,7 @@ use crate::i18n::{t, t_with};
 use crate::services::municipalities::District;
 use crate::services::staff::StaffUser;
 use crate::services::tenant::Municipality;
-use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
+use crate::views::components::{TextField, alert, csrf_field, error_summary, error_summary_items, field_id};
 use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
@@ -145,44 +145,66 @@ pub fn settings(state: &AppState, context: &RequestContext, user: &StaffUser, vi
     let language = context.language;
     let title = t(language, "settings-title");
     let input = &view.input;
-    let all_errors = Invalid(
-        [view.errors, view.district_errors, view.margin_errors]
-            .into_iter()
-            .flatten()
-            .flat_map(|e| e.0.clone())
-            .collect(),
-    );
+    // Every problem, in page order, with the id of the control to fix it.
+    let general: Vec<(String, String)> = view
+        .errors
+        .iter()
+        .flat_map(|e| &e.0)
+        .map(|error| {
+            let id = if error.field == "languages" {
+                language_checkbox_id(Language::ALL[0])
+            } else {
+                field_id(&error.field)
+            };
+            (id, crate::i18n::field_error(language, error))
+        })
+        .collect();
+    let district_messages: Vec<String> =
+        view.district_errors.iter().flat_map(|e| &e.0).map(|error| crate::i18n::field_error(language, error)).collect();
+    let margin_messages: Vec<String> =
+        view.margin_errors.iter().flat_map(|e| &e.0).map(|error| margin_error(language, error)).collect();
+    let summary: Vec<(String, String)> = general
+        .into_iter()
+        .chain(district_messages.iter().map(|m| (field_id("districts"), m.clone())))
+        .chain(margin_messages.iter().map(|m| (field_id("margins"), m.clone())))
+        .collect();
+    let languages_error = view.errors.and_then(|e| e.for_field("languages"));
+    let default_language_error = view.errors.and_then(|e| e.for_field("default_language"));
     let content = html! {
         h1 class="ds-heading" data-size="lg" { (title) }
         @if let Some(key) = view.saved {
             (alert("success", html! { p class="ds-paragraph" role="status" { (t(language, key)) } }))
         }
-        (error_summary(language, Some(&all_errors)))
+        (error_summary_items(language, &summary))
         section aria-labelledby="general-heading" class="card-section" {
             h2 class="ds-heading" data-size="md" id="general-heading" { (t(language, "settings-general-heading")) }
             form method="post" action="/staff/settings" class="stack" {
                 (csrf_field(context))
                 (TextField { name: "name", label: t(language, "settings-name"), value: &input.name, input_type: "text",
                     autocomplete: "organization", hint: None, required: true }.render(language, view.errors))
-                fieldset class="ds-fieldset" id=(field_id("languages")) {
+                fieldset class="ds-fieldset"
+                    aria-describedby=[languages_error.map(|_| "languages-error")] {
                     legend class="ds-label" { (t(language, "settings-languages")) }
-                    @if let Some(error) = view.errors.and_then(|e| e.for_field("languages")) {
-                        p class="ds-validation-message" data-color="danger" { (crate::i18n::field_error(language, error)) }
+                    @if let Some(error) = languages_error {
+                        p class="ds-validation-message" data-color="danger" id="languages-error" { (crate::i18n::field_error(language, error)) }
                     }
                     @for option in Language::ALL {
                         div class="ds-field" {
                             input class="ds-input" type="checkbox" name="languages" value=(option.code())
-                                id={ "language-" (option.code()) } checked[input.languages.iter().any(|l| l == option.code())];
-                            label class="ds-label" for={ "language-" (option.code()) } lang=(option.code()) { (option.native_name()) }
+                                id=(language_checkbox_id(option)) checked[input.languages.iter().any(|l| l == option.code())]
+                                aria-invalid=[languages_error.map(|_| "true")];
+                            label class="ds-label" for=(language_checkbox_id(option)) lang=(option.code()) { (option.native_name()) }
                         }
                     }
                 }
                 div class="ds-field" {
                     label class="ds-label" for=(field_id("default_language")) { (t(language, "settings-default-language")) }
-                    @if let Some(error) = view.errors.and_then(|e| e.for_field("default_language")) {
+                    @if let Some(error) = default_language_error {
                         p class="ds-validation-message" data-color="danger" id="default-language-error" { (crate::i18n::field_error(language, error)) }
                     }
-                    select class="ds-input" name="default_language" id=(field_id("default_language")) {
+                    select class="ds-input" name="default_language" id=(field_id("default_language"))
+                        aria-invalid=[default_language_error.map(|_| "true")]
+                        aria-describedby=[default_language_error.map(|_| "default-language-error")] {
                         @for option in Language::ALL {
                             option value=(option.code()) selected[input.default_language == option.code()] { (option.native_name()) }
                         }
@@ -210,12 +232,12 @@ pub fn settings(state: &AppState, context: &RequestContext, user: &StaffUser, vi
                 div class="ds-field" {
                     label class="ds-label" for=(field_id("districts")) { (t(language, "settings-districts")) }
                     p class="ds-paragraph field-hint" data-size="sm" id="districts-hint" { (t(language, "settings-districts-hint")) }
-                    @if let Some(errors) = view.district_errors {
-                        @for error in &errors.0 {
-                            p class="ds-validation-message" data-color="danger" { (crate::i18n::field_error(language, error)) }
-                        }
+                    @for (index, message) in district_messages.iter().enumerate() {
+                        p class="ds-validation-message" data-color="danger" id={ "districts-error-" (index) } { (message) }
                     }
-                    textarea class="ds-input" name="districts" id=(field_id("districts")) rows="8" aria-describedby="districts-hint" { (view.districts_text) }
+                    textarea class="ds-input" name="districts" id=(field_id("districts")) rows="8"
+                        aria-invalid=[(!district_messages.is_empty()).then_some("true")]
+                        aria-describedby=(described_by("districts-hint", "districts-error-", district_messages.len())) { (view.districts_text) }
                 }
                 button class="ds-button" data-variant="primary" type="submit" { (t(language, "save")) }
             }
@@ -228,14 +250,16 @@ pub fn settings(state: &AppState, context: &RequestContext, user: &StaffUser, vi
                 div class="ds-field" {
                     label class="ds-label" for=(field_id("margins")) { (t(language, "settings-margins-file")) }
                     p class="ds-paragraph field-hint" data-size="sm" id="margins-hint" { (t(language, "settings-margins-hint")) }
-                    @if let Some(errors) = view.margin_errors {
+                    @if !margin_messages.is_empty() {
                         ul class="ds-list error-list" {
-                            @for error in &errors.0 {
-                                li class="ds-validation-message" data-color="danger" { (error.field) ": " (crate::i18n::field_error(language, error)) }
+                            @for (index, message) in margin_messages.iter().enumerate() {
+                                li class="ds-validation-message" data-color="danger" id={ "margins-error-" (index) } { (message) }
                             }
                         }
                     }
-                    input class="ds-input" type="file" name="margins" id=(field_id("margins")) accept=".csv,text/csv" required aria-describedby="margins-hint";
+                    input class="ds-input" type="file" name="margins" id=(field_id("margins")) accept=".csv,text/csv" required
+                        aria-invalid=[(!margin_messages.is_empty()).then_some("true")]
+                        aria-describedby=(described_by("margins-hint", "margins-error-", margin_messages.len()));
                 }
                 button class="ds-button" data-variant="secondary" type="submit" { (t(language, "settings-margins-upload")) }
             }
@@ -247,6 +271,26 @@ pub fn settings(state: &AppState, context: &RequestContext, user: &StaffUser, vi
         }
     };
     staff_page(state, context, Some(user), title, content)
+}
+
+/// The id of a language's checkbox; the first one is also where error links
+/// about the language choice lead.
+fn language_checkbox_id(language: Language) -> String {
+    if language == Language::ALL[0] { field_id("languages") } else { format!("language-{}", language.code()) }
+}
+
+/// `hint` followed by `count` error ids made from `prefix`.
+fn described_by(hint: &str, prefix: &str, count: usize) -> String {
+    std::iter::once(hint.to_owned()).chain((0..count).map(|i| format!("{prefix}{i}"))).collect::<Vec<_>>().join(" ")
+}
+
+/// A problem in the uploaded margins file, with its line number in words.
+fn margin_error(language: Language, error: &crate::domain::validation::FieldError) -> String {
+    let problem = crate::i18n::field_error(language, error);
+    match error.field.strip_prefix("line ") {
+        Some(line) => t_with(language, "margins-error-at-line", &[("line", line.to_owned()), ("problem", problem)]),
+        None => problem,
+    }
 }
 
 fn margins_table(language: Language, districts: &[District], margins: &[population_margin::Model]) -> Markup {

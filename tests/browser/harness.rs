@@ -418,6 +418,72 @@ impl Browser {
         self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script {script}: {e}"))
     }
 
+    /// The error summary (`#error-summary`) must be an alert, come after the
+    /// `h1` and before every form, and each of its links must lead to a
+    /// control that is marked invalid, is described by that same message,
+    /// and takes focus when the link is followed. Returns the messages.
+    pub async fn check_error_summary(&self) -> Vec<String> {
+        let summary = self.find_css("#error-summary").await;
+        assert_eq!(summary.attr("role").await.expect("role").as_deref(), Some("alert"), "{}", self.test);
+        let order = self
+            .script(
+                "const main = document.querySelector('main'), s = document.getElementById('error-summary');
+                 const after = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+                 return main.contains(s) && after(main.querySelector('h1'), s)
+                   && [...main.querySelectorAll('form')].every(f => after(s, f));",
+            )
+            .await;
+        assert_eq!(order, json!(true), "{}: the error summary must follow the h1 and precede the forms", self.test);
+        let links = summary.find_all(Locator::Css("a")).await.expect("links");
+        assert!(!links.is_empty(), "{}: an error summary without links", self.test);
+        let mut messages = Vec::new();
+        for link in links {
+            let message = link.text().await.expect("text").trim().to_owned();
+            let href = link.attr("href").await.expect("href").unwrap_or_default();
+            let id = href.strip_prefix('#').unwrap_or_else(|| panic!("{}: {href} is not an in-page link", self.test));
+            let target = self
+                .client
+                .find(Locator::Id(id))
+                .await
+                .unwrap_or_else(|_| panic!("{}: the summary links to #{id}, which is not on the page", self.test));
+            let state = self
+                .client
+                .execute(
+                    "const e = arguments[0];
+                     const text = ids => (ids || '').split(/\\s+/).filter(Boolean)
+                       .map(i => document.getElementById(i)?.textContent ?? '').join(' ');
+                     const group = e.closest('fieldset');
+                     return [e.getAttribute('aria-invalid'),
+                             text(e.getAttribute('aria-describedby')) + ' ' + text(group?.getAttribute('aria-describedby'))];",
+                    vec![serde_json::to_value(&target).expect("element reference")],
+                )
+                .await
+                .expect("field state");
+            assert_eq!(state[0], json!("true"), "{}: #{id} has an error but is not marked aria-invalid", self.test);
+            let description = state[1].as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                description.contains(&message),
+                "{}: #{id} is not described by its error {message:?} (description: {description:?})",
+                self.test
+            );
+            link.click().await.expect("follow the summary link");
+            let focused = self.client.active_element().await.expect("focus");
+            assert_eq!(
+                focused.attr("id").await.expect("id").as_deref(),
+                Some(id),
+                "{}: following the link to {message:?} does not focus the field",
+                self.test
+            );
+            messages.push(message);
+        }
+        messages
+    }
+
+    /// Choose a file for the file input labelled `label`.
+    pub async fn choose_file(&self, label: &str, path: &Path) {
+        self.field(label).await.send_keys(&path.display().to_string()).await.expect("choose file");
+    }
+
     /// Press and release one key, without any check.
     pub async fn press(&self, key: Key) {
         let key = char::from(key);
@@ -536,6 +602,19 @@ impl Browser {
             self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no button {button:?}: {e}"));
         self.expect_new_page().await;
         element.click().await.expect("click button");
+        self.wait_for_new_page().await;
+    }
+
+    /// Click the submit button of the form holding the field labelled
+    /// `label`, and wait for the next page.
+    pub async fn submit_form_of(&self, label: &str) {
+        let field = self.field(label).await;
+        let button = field
+            .find(Locator::XPath("ancestor::form//button[@type='submit']"))
+            .await
+            .unwrap_or_else(|e| panic!("no submit button in the form of {label:?}: {e}"));
+        self.expect_new_page().await;
+        button.click().await.expect("click button");
         self.wait_for_new_page().await;
     }
 

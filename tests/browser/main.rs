@@ -167,28 +167,15 @@ mod journeys {
         assert_eq!(browser.path().await, "/staff/settings");
         browser.check_page("settings-invalid").await;
 
-        // Reading order: heading, then the summary, before any form.
-        let order = browser
-            .script(
-                "const main = document.querySelector('main');
-                 const summary = document.getElementById('error-summary');
-                 const h1 = main.querySelector('h1');
-                 const firstForm = main.querySelector('form');
-                 return [
-                   !!summary && main.contains(summary),
-                   !!summary && !!(h1.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING),
-                   !!summary && !!(summary.compareDocumentPosition(firstForm) & Node.DOCUMENT_POSITION_FOLLOWING),
-                 ];",
-            )
-            .await;
-        assert_eq!(order, serde_json::json!([true, true, true]), "error summary after the h1 and before the forms");
-        let summary = browser.find_css("#error-summary").await;
-        assert_eq!(summary.attr("role").await.expect("role").as_deref(), Some("alert"));
-        let summary_text = summary.text().await.expect("text");
-        assert!(summary_text.contains("Rett opp dette før du går videre:"), "{summary_text}");
-        assert!(summary_text.contains("Skriv et helt tall fra 3 til 100."), "{summary_text}");
+        let messages = browser.check_error_summary().await;
+        assert_eq!(messages, ["Skriv et helt tall fra 3 til 100."]);
+        let summary = browser.find_css("#error-summary").await.text().await.expect("text");
+        assert!(summary.contains("Rett opp dette før du går videre:"), "{summary}");
+        let field = browser.field("Minste gruppe som vises i resultater").await;
+        assert_eq!(field.prop("value").await.expect("value").as_deref(), Some("0"), "the typed value is kept");
 
-        // Its link takes keyboard focus to the field, which carries the error.
+        // The same by keyboard: Tab to the summary's link, Enter, and the
+        // field has focus.
         browser.goto(ALPHA, "/staff/settings").await;
         browser.type_into("Minste gruppe som vises i resultater", "0").await;
         browser.submit("Lagre").await;
@@ -196,15 +183,40 @@ mod journeys {
         browser.press_enter_in_page().await;
         let focused = browser.client().active_element().await.expect("focus");
         assert_eq!(focused.attr("id").await.expect("id").as_deref(), Some("field-suppression-threshold"));
-        assert_eq!(focused.attr("aria-invalid").await.expect("aria-invalid").as_deref(), Some("true"));
-        let described = focused.attr("aria-describedby").await.expect("describedby").unwrap_or_default();
-        let mut descriptions = String::new();
-        for id in described.split_whitespace() {
-            descriptions.push_str(&browser.find_css(&format!("#{id}")).await.text().await.expect("text"));
-            descriptions.push('\n');
+
+        // Problems with the district list and the language choice.
+        browser.goto(ALPHA, "/staff/settings").await;
+        browser.type_into("Bydeler, én per linje", "sentrum;Sentrum\nbad line").await;
+        browser.submit_form_of("Bydeler, én per linje").await;
+        browser.check_page("settings-districts-invalid").await;
+        assert_eq!(browser.check_error_summary().await.len(), 1);
+
+        browser.goto(ALPHA, "/staff/settings").await;
+        for language in ["Norsk bokmål", "English"] {
+            browser.field(language).await.click().await.expect("untick");
         }
-        assert!(descriptions.contains("Skriv et helt tall fra 3 til 100."), "the field is described by its error");
-        assert_eq!(focused.prop("value").await.expect("value").as_deref(), Some("0"), "the typed value is kept");
+        browser.submit("Lagre").await;
+        browser.check_page("settings-languages-invalid").await;
+        assert!(!browser.check_error_summary().await.is_empty());
+
+        // A margins file with a bad row: the line is named in Norwegian.
+        let csv = std::env::temp_dir().join("radslag-tests").join("bad-margins.csv");
+        std::fs::write(&csv, "district,age_band,gender,population\nsentrum,16-24,female,100\nmoon,16-24,male,5\n")
+            .expect("csv");
+        browser.goto(ALPHA, "/staff/settings").await;
+        browser.choose_file("CSV-fil med befolkningstall", &csv).await;
+        browser.submit("Last opp").await;
+        browser.check_page("settings-margins-invalid").await;
+        assert_eq!(browser.check_error_summary().await, ["Linje 3: «moon» er ikke en bydelskode i kommunen."]);
+
+        // Good margins, so the table is shown too.
+        std::fs::write(&csv, "district,age_band,gender,population\nsentrum,16-24,female,100\nnord,16-24,male,5\n")
+            .expect("csv");
+        browser.goto(ALPHA, "/staff/settings").await;
+        browser.choose_file("CSV-fil med befolkningstall", &csv).await;
+        browser.submit("Last opp").await;
+        assert!(browser.text().await.contains("Befolkningstallene er lastet opp."));
+        browser.check_page("settings-saved").await;
 
         browser.click_link("Revisjonslogg").await;
         assert_eq!(browser.path().await, "/staff/audit");
@@ -237,6 +249,7 @@ mod journeys {
         browser.submit("Lägg till").await;
         assert!(browser.find_css("#error-summary").await.text().await.expect("text").contains("används redan"));
         browser.check_page("municipalities-invalid").await;
+        browser.check_error_summary().await;
         browser.finish().await;
     }
 
