@@ -40,6 +40,9 @@ pub struct RequestContext {
     pub is_api: bool,
     /// The request id (also in the log), shown on error pages.
     pub request_id: String,
+    /// Whether the reader chose the language (link or cookie) rather than it
+    /// being guessed from the browser or the municipality's default.
+    pub language_chosen: bool,
 }
 
 impl RequestContext {
@@ -107,7 +110,7 @@ fn choose_language(
     query: Option<&str>,
     offered: &[Language],
     default: Language,
-) -> (Language, bool) {
+) -> (Language, bool, bool) {
     let from_query = query
         .into_iter()
         .flat_map(|q| url::form_urlencoded::parse(q.as_bytes()))
@@ -115,7 +118,7 @@ fn choose_language(
         .and_then(|(_, v)| v.parse::<Language>().ok())
         .filter(|l| offered.contains(l));
     if let Some(language) = from_query {
-        return (language, true);
+        return (language, true, true);
     }
     let from_cookie = cookies::get(headers, cookies::LANGUAGE)
         .and_then(|v| v.parse::<Language>().ok())
@@ -123,7 +126,8 @@ fn choose_language(
     let from_header = || {
         headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(|v| Language::negotiate(v, offered))
     };
-    (from_cookie.or_else(from_header).unwrap_or(default), false)
+    let explicit = from_cookie.is_some();
+    (from_cookie.or_else(from_header).unwrap_or(default), false, explicit)
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -145,7 +149,7 @@ pub async fn context_layer(State(state): State<AppState>, request: Request, next
     };
     let offered = municipality.as_ref().map_or_else(|| Language::ALL.to_vec(), |m| m.languages.clone());
     let default = municipality.as_ref().map_or(Language::Nb, |m| m.default_language);
-    let (language, chosen_now) = choose_language(&parts.headers, parts.uri.query(), &offered, default);
+    let (language, chosen_now, language_chosen) = choose_language(&parts.headers, parts.uri.query(), &offered, default);
 
     let existing_cookie = cookies::get(&parts.headers, cookies::CSRF)
         .filter(|v| v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()))
@@ -157,8 +161,15 @@ pub async fn context_layer(State(state): State<AppState>, request: Request, next
     let is_api = path.starts_with("/api/");
 
     let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let context =
-        RequestContext { municipality, language, csrf_token: csrf_token(key, &csrf_cookie), path, is_api, request_id };
+    let context = RequestContext {
+        municipality,
+        language,
+        csrf_token: csrf_token(key, &csrf_cookie),
+        path,
+        is_api,
+        request_id,
+        language_chosen,
+    };
 
     // State-changing requests must prove they come from our own form.
     let mut body = body;
@@ -272,7 +283,7 @@ mod tests {
     fn query_language_wins_when_offered() {
         let headers = HeaderMap::new();
         let offered = [Language::Nb, Language::En];
-        assert_eq!(choose_language(&headers, Some("lang=en"), &offered, Language::Nb), (Language::En, true));
-        assert_eq!(choose_language(&headers, Some("lang=sv"), &offered, Language::Nb), (Language::Nb, false));
+        assert_eq!(choose_language(&headers, Some("lang=en"), &offered, Language::Nb), (Language::En, true, true));
+        assert_eq!(choose_language(&headers, Some("lang=sv"), &offered, Language::Nb), (Language::Nb, false, false));
     }
 }
