@@ -103,7 +103,10 @@ pub struct Choice {
 
 /// What kind of question, with its options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+// No `deny_unknown_fields` here or on `Question`: serde cannot combine it
+// with the flattening that puts `type` and the options beside the question's
+// own fields.
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionKind {
     /// Exactly one option.
     SingleChoice {
@@ -226,7 +229,6 @@ impl QuestionKind {
 
 /// A question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Question {
     /// Stable key stored with answers, unique in the survey.
     pub key: String,
