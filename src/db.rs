@@ -54,3 +54,16 @@ fn create_sqlite_folder(url: &str) -> Result<(), DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+
+/// Begin a transaction that will write. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), so it waits its turn under the busy timeout
+/// instead of failing when another writer commits between its first read and
+/// its first write; PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

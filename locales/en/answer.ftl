@@ -50,3 +50,4 @@ answer-paper-not-open = Paper answers can only be entered while the survey is op
 answer-gender-female = Woman
 answer-gender-male = Man
 answer-gender-other = Other / prefer not to say
+answer-new-questions = Your answer brought up more questions on this page. Please look at them before you go on.

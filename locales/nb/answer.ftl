@@ -50,3 +50,4 @@ answer-paper-not-open = Papirsvar kan bare legges inn når undersøkelsen er åp
 answer-gender-female = Kvinne
 answer-gender-male = Mann
 answer-gender-other = Annet / vil ikke oppgi
+answer-new-questions = Svaret ditt førte til flere spørsmål på denne siden. Se over dem før du går videre.

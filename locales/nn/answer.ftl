@@ -50,3 +50,4 @@ answer-paper-not-open = Papirsvar kan berre leggjast inn når undersøkinga er o
 answer-gender-female = Kvinne
 answer-gender-male = Mann
 answer-gender-other = Anna / vil ikkje oppgje
+answer-new-questions = Svaret ditt førte til fleire spørsmål på denne sida. Sjå over dei før du går vidare.

@@ -50,3 +50,4 @@ answer-paper-not-open = Pappersvar kan bara läggas in när enkäten är öppen 
 answer-gender-female = Kvinna
 answer-gender-male = Man
 answer-gender-other = Annat / vill inte ange
+answer-new-questions = Ditt svar ledde till fler frågor på den här sidan. Titta på dem innan du går vidare.

@@ -3,10 +3,7 @@
 
 use std::collections::HashSet;
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
 use crate::domain::margins::{self, MarginCell};
@@ -66,7 +63,7 @@ pub async fn add(
     hosts: &[String],
     actor: Actor,
 ) -> Result<Municipality, ChangeError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if municipality::Entity::find().filter(municipality::Column::Slug.eq(slug.as_str())).one(&txn).await?.is_some() {
         return Err(Invalid(vec![FieldError::new("slug", "municipality-error-slug-taken")]).into());
     }
@@ -113,7 +110,7 @@ pub async fn update_settings(
     settings: &Settings,
     actor: Actor,
 ) -> Result<Municipality, ChangeError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut active = settings_model(settings);
     active.id = Set(municipality.id);
     let model = active.update(&txn).await?;
@@ -198,7 +195,7 @@ pub async fn set_hosts(
     hosts: &[String],
     actor: Actor,
 ) -> Result<(), ChangeError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     replace_hosts(&txn, municipality, hosts).await?;
     audit::record(
         &txn,
@@ -244,7 +241,7 @@ pub async fn set_districts(
     districts: &[(DistrictCode, String)],
     actor: Actor,
 ) -> Result<(), ChangeError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let kept: HashSet<&str> = districts.iter().map(|(code, _)| code.as_str()).collect();
     let in_margins: HashSet<String> = municipality
         .find::<population_margin::Entity>()
@@ -321,7 +318,7 @@ pub async fn replace_margins(
     cells: &[MarginCell],
     actor: Actor,
 ) -> Result<(), ChangeError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     municipality.delete_many::<population_margin::Entity>().exec(&txn).await?;
     for chunk in cells.chunks(200) {
         population_margin::Entity::insert_many(chunk.iter().map(|cell| population_margin::ActiveModel {

@@ -8,7 +8,6 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -226,7 +225,7 @@ pub async fn submit(
     session: &AnswerSession,
 ) -> Result<Submitted, DbErr> {
     let answers = prune_hidden(&session.survey.definition, &session.answers);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let claimed = municipality
         .update_many::<invitation::Entity>()
         .col_expr(invitation::Column::Completed, Expr::value(true))
@@ -265,7 +264,7 @@ pub async fn record_paper(
     actor: Actor,
 ) -> Result<String, DbErr> {
     let answers = prune_hidden(&survey.definition, answers);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let id = write_response(&txn, municipality, survey, &answers, attributes, Channel::Paper).await?;
     // The audit row names the survey, not the response, so paper answers stay
     // as anonymous as the others.

@@ -3,7 +3,6 @@
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -134,7 +133,7 @@ pub async fn create_user(
     }
     let municipality_id = municipality.map(|m| m.id);
     let password_hash = hash_password(password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if find_account(&txn, municipality_id, email.as_str()).await?.is_some() {
         return Err(CreateUserError::Duplicate);
     }
@@ -173,7 +172,7 @@ pub async fn set_password(
     actor: Actor,
 ) -> Result<(), DbErr> {
     let password_hash = hash_password(password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = staff_user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?

@@ -77,7 +77,7 @@ pub fn survey_page(state: &AppState, context: &RequestContext, page: &SurveyPage
                 div class="ds-alert" data-color="info" { p class="ds-paragraph" { (t(ui, "answer-preview-note")) } }
             }
             @if let Some(notice) = page.notice {
-                div class="ds-alert" data-color=(if page.errors.is_some() { "warning" } else { "success" }) role="status" {
+                div class="ds-alert" data-color=(if page.mode == Mode::Paper { "success" } else { "info" }) role="status" {
                     p class="ds-paragraph" { (t(ui, notice)) }
                 }
             }

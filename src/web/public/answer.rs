@@ -169,19 +169,27 @@ pub async fn post_page(
         .await?;
         return Ok(Redirect::to(&format!("/s/{token}?page={}", previous + 1)).into_response());
     }
-    if !errors.is_empty() {
+    // Follow-up questions that this page's answers just revealed were not on
+    // the page the resident saw: show them instead of calling them missing.
+    let revealed: Vec<String> = definition.sections[section]
+        .questions
+        .iter()
+        .filter(|q| q.show_if.as_ref().is_some_and(|c| !c.holds(&session.answers) && c.holds(&answers)))
+        .filter(|q| !answers.contains_key(&q.key))
+        .map(|q| crate::domain::survey::answer::field_name(&q.key))
+        .collect();
+    let errors: Vec<FieldError> =
+        errors.into_iter().filter(|e| !revealed.iter().any(|r| e.field.starts_with(r.as_str()))).collect();
+    if !revealed.is_empty() || !errors.is_empty() {
+        if errors.is_empty() {
+            responses::save_draft(&state.db, &municipality, session.invitation.id, &answers, section).await?;
+        }
+        let session = AnswerSession { answers: answers.clone(), ..*session };
         let context = language_for(&state, context, &municipality, &session).await?;
-        return Ok(render_with_errors(
-            &state,
-            &context,
-            &session,
-            &token,
-            section,
-            position,
-            visible.len(),
-            &values,
-            Invalid(errors),
-        ));
+        let notice = (!revealed.is_empty()).then_some("answer-new-questions");
+        let page =
+            PageState { section, position, total: visible.len(), values: &values, errors: Invalid(errors), notice };
+        return Ok(render_with_errors(&state, &context, &session, &token, &page));
     }
     let next = visible.get(position + 1).copied();
     match (action.as_str(), next) {
@@ -197,32 +205,39 @@ pub async fn post_page(
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "one page's full state")]
+/// A page being shown again with what was posted.
+struct PageState<'a> {
+    section: usize,
+    position: usize,
+    total: usize,
+    values: &'a FormValues,
+    errors: Invalid,
+    notice: Option<&'static str>,
+}
+
 fn render_with_errors(
     state: &AppState,
     context: &RequestContext,
     session: &AnswerSession,
     token: &str,
-    section: usize,
-    position: usize,
-    total: usize,
-    values: &FormValues,
-    errors: Invalid,
+    page_state: &PageState<'_>,
 ) -> Response {
+    let has_errors = !page_state.errors.0.is_empty();
     let page = SurveyPage {
         survey: &session.survey,
-        sections: vec![section],
-        position: position + 1,
-        total,
+        sections: vec![page_state.section],
+        position: page_state.position + 1,
+        total: page_state.total,
         answers: &session.answers,
-        posted: Some(values),
-        errors: Some(&errors),
+        posted: Some(page_state.values),
+        errors: has_errors.then_some(&page_state.errors),
         action: format!("/s/{token}"),
         mode: Mode::Respondent,
         extra: None,
-        notice: None,
+        notice: page_state.notice,
     };
-    (StatusCode::UNPROCESSABLE_ENTITY, survey_page(state, context, &page)).into_response()
+    let status = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    (status, survey_page(state, context, &page)).into_response()
 }
 
 async fn submit(
