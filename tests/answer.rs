@@ -639,3 +639,29 @@ async fn staff_preview_the_survey(backend: Backend) {
         app.client().get(app.url(BETA, &format!("/staff/surveys/{}/preview", survey.id))).send().await.expect("get");
     assert_eq!(other.status(), 303, "not signed in at Beta");
 }
+
+/// The survey page stays light: HTML and CSS together, gzip-compressed as
+/// served, within 60 KB, and no script at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_survey_page_is_light() {
+    let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+    let (_, _, path) = invited(&app).await;
+    let client = app.client();
+    let get = |url: String| {
+        let client = client.clone();
+        async move { client.get(url).header("accept-encoding", "gzip").send().await.expect("get") }
+    };
+    let page = get(app.url(ALPHA, &path)).await;
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let html_bytes = page.bytes().await.expect("body");
+    let plain = app.client().get(app.url(ALPHA, &path)).send().await.expect("get").text().await.expect("body");
+    assert!(!plain.contains("<script"));
+    let css_path =
+        plain.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|s| s.split('"').next()).expect("stylesheet");
+    let css = get(app.url(ALPHA, css_path)).await;
+    assert_eq!(css.headers()["content-encoding"], "gzip");
+    let css_bytes = css.bytes().await.expect("css");
+    let total = html_bytes.len() + css_bytes.len();
+    println!("survey page: {} B HTML + {} B CSS compressed = {total} B", html_bytes.len(), css_bytes.len());
+    assert!(total <= 60 * 1024, "{total} bytes transferred");
+}

@@ -125,7 +125,19 @@ pub async fn show_page(
         extra: None,
         notice: errors.as_ref().map(|_| "answer-missing-notice"),
     };
-    Ok(survey_page(&state, &context, &page).into_response())
+    let mut response = survey_page(&state, &context, &page).into_response();
+    // Remember the member's language so later pages need no lookup for it.
+    if !context.language_chosen
+        && let Some(cookie) = cookies::build(
+            cookies::LANGUAGE,
+            context.language.code(),
+            Lifetime::Seconds(365 * 24 * 3600),
+            state.config.secure_cookies(),
+        )
+    {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 /// `POST /s/{token}`: save a page, go back, or submit.
