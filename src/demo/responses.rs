@@ -79,7 +79,7 @@ async fn insert_response<C: ConnectionTrait>(
         municipality_id: Set(municipality.id),
         survey_id: Set(survey.id),
         submitted_on: Set(day.format(surveys::DATE_FORMAT)?),
-        channel: Set(if n % 25 == 0 { "paper" } else { "panel" }.to_owned()),
+        channel: Set(if n.is_multiple_of(25) { "paper" } else { "panel" }.to_owned()),
         age_band: Set(Some(age_band.as_str().to_owned())),
         gender: Set(Some(gender.as_str().to_owned())),
         district: Set(Some(district)),
