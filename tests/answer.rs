@@ -4,13 +4,12 @@
 
 mod common;
 
+use common::fixtures::{add_member, invite, open_survey};
 use common::{ALPHA, BETA, Backend, TestApp, csrf_from, spawn_app};
-use radslag::domain::survey::SurveyDefinition;
 use radslag::domain::{Role, SecretToken};
 use radslag::entities::{invitation, member, response, response_answer, survey};
 use radslag::services::audit::Actor;
-use radslag::services::surveys::{self, Survey, SurveyKind, SurveySettings, SurveyStatus};
-use radslag::services::tenant::Municipality;
+use radslag::services::surveys::{self, Survey, SurveyKind, SurveyStatus};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 on_both_backends!(
@@ -32,74 +31,6 @@ on_both_backends!(
 type StoredRow = (String, Option<String>, Option<String>, Option<f64>, Option<String>, bool);
 /// The same, written as literals.
 type ExpectedRow = (&'static str, Option<&'static str>, Option<&'static str>, Option<f64>, Option<&'static str>, bool);
-
-fn definition() -> SurveyDefinition {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/every-question-type.json"))
-        .expect("fixture");
-    serde_json::from_str(&text).expect("valid definition")
-}
-
-async fn open_survey(app: &TestApp, municipality: &Municipality, kind: SurveyKind) -> Survey {
-    let definition = definition();
-    assert!(radslag::domain::survey::validate::structure(&definition).is_empty());
-    let settings =
-        SurveySettings { kind, closes_on: Some(surveys::today() + time::Duration::days(30)), ladder_step: None };
-    let draft =
-        surveys::create_draft(&app.db, municipality, &definition, &settings, Actor::System).await.expect("draft");
-    surveys::set_status(&app.db, municipality, &draft, SurveyStatus::Open, Actor::System).await.expect("open");
-    surveys::load(&app.db, municipality, draft.id).await.expect("load").expect("survey")
-}
-
-async fn add_member(app: &TestApp, municipality: &Municipality, email: &str, language: &str) -> member::Model {
-    member::ActiveModel {
-        municipality_id: Set(municipality.id),
-        email: Set(email.to_owned()),
-        mobile: Set(None),
-        birth_year: Set(surveys::today().year() - 40),
-        gender: Set("female".into()),
-        district: Set("nord".into()),
-        education: Set(None),
-        language: Set(language.into()),
-        source: Set("register".into()),
-        campaign: Set(None),
-        status: Set("active".into()),
-        paused_until: Set(None),
-        consent_version: Set("2026-11".into()),
-        consent_at: Set(0),
-        confirmed_at: Set(Some(0)),
-        email_invalid: Set(false),
-        created_at: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("member")
-}
-
-async fn invite(app: &TestApp, municipality: &Municipality, survey: &Survey, member_id: i32) -> String {
-    let token = SecretToken::generate();
-    invitation::ActiveModel {
-        municipality_id: Set(municipality.id),
-        survey_id: Set(survey.id),
-        sample_id: Set(None),
-        member_id: Set(Some(member_id)),
-        token_hash: Set(token.hash()),
-        stratum: Set(None),
-        wave: Set(1),
-        created_at: Set(0),
-        sent_at: Set(None),
-        reminders_sent: Set(0),
-        last_reminder_at: Set(None),
-        completed: Set(false),
-        draft: Set(None),
-        draft_page: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("invitation");
-    token.reveal()
-}
 
 /// A member invited to the every-type survey at Alpha; returns the link path.
 async fn invited(app: &TestApp) -> (Survey, member::Model, String) {

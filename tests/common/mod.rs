@@ -4,6 +4,7 @@
 
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
 
+pub mod fixtures;
 pub mod smtp;
 
 use std::collections::HashMap;
