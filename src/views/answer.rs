@@ -204,14 +204,14 @@ fn format_number(n: f64) -> String {
     if n.fract() == 0.0 { format!("{n:.0}") } else { n.to_string() }
 }
 
-/// The first error about this question or one of its parts.
+/// The error about the question as a whole. Errors about a part (a matrix
+/// statement, the "other" text) are shown and announced at that part, so
+/// they are not repeated for the whole group.
 fn question_error<'a>(
     page: &'a SurveyPage<'_>,
     question: &Question,
 ) -> Option<&'a crate::domain::validation::FieldError> {
-    let name = field_name(&question.key);
-    let prefix = format!("{name}.");
-    page.errors?.0.iter().find(|e| e.field == name || e.field.starts_with(&prefix))
+    page.errors?.for_field(&field_name(&question.key))
 }
 
 fn render_question(
@@ -282,6 +282,8 @@ fn render_question(
         QuestionKind::MultipleChoice { options, other } => {
             let other_name = part_name(&question.key, "other");
             let other_id = field_id(&other_name);
+            let other_error = page.errors.and_then(|e| e.for_field(&other_name));
+            let other_error_id = format!("{other_id}-error");
             html! {
                 fieldset class="ds-fieldset question" aria-describedby=[described.as_deref()] {
                     legend class="ds-label" { (label) (required_mark) }
@@ -295,11 +297,15 @@ fn render_question(
                             (checkbox(&name, &id, options.len(), "other", &t(ui, "answer-other"), is_checked(page, question, "other"), invalid))
                             div class="ds-field other-text" {
                                 label class="ds-label" for=(other_id) { (t(ui, "answer-other-specify")) }
-                                input class="ds-input" type="text" id=(other_id) name=(other_name) value=[value_of(page, question, Some("other"))] autocomplete="off";
+                                @if let Some(other_error) = other_error {
+                                    p class="ds-validation-message" data-color="danger" id=(other_error_id) { (field_error(ui, other_error)) }
+                                }
+                                input class="ds-input" type="text" id=(other_id) name=(other_name) value=[value_of(page, question, Some("other"))]
+                                    aria-invalid=[other_error.map(|_| "true")] aria-describedby=[other_error.map(|_| other_error_id.as_str())] autocomplete="off";
                             }
                         }
                         @if question.dont_know {
-                            (checkbox(&part_name(&question.key, DONT_KNOW), &field_id(&part_name(&question.key, DONT_KNOW)), 0, "1", &t(ui, "answer-dont-know"), value_of(page, question, Some(DONT_KNOW)).is_some(), None))
+                            (checkbox(&part_name(&question.key, DONT_KNOW), &field_id(&part_name(&question.key, DONT_KNOW)), 0, "1", &t(ui, "answer-dont-know"), value_of(page, question, Some(DONT_KNOW)).is_some(), invalid))
                         }
                     }
                 }
@@ -324,31 +330,41 @@ fn render_question(
                                 (radio(&row_name, &row_id, i, &point.key, &label_of(point), row_value.as_deref() == Some(point.key.as_str()), row_error.map(|_| "true")))
                             }
                             @if question.dont_know {
-                                (radio(&row_name, &row_id, scale.len(), DONT_KNOW, &t(ui, "answer-dont-know"), row_value.as_deref() == Some(DONT_KNOW), None))
+                                (radio(&row_name, &row_id, scale.len(), DONT_KNOW, &t(ui, "answer-dont-know"), row_value.as_deref() == Some(DONT_KNOW), row_error.map(|_| "true")))
                             }
                         }
                     }
                 }
             }
         },
-        QuestionKind::Number { min, max, integer } => html! {
-            div class="ds-field question" {
-                label class="ds-label" for=(id) { (label) (required_mark) }
-                @if min.is_some() || max.is_some() {
-                    p class="ds-paragraph field-hint" data-size="sm" id={ (id) "-range" } {
-                        (t_with(ui, "answer-number-hint", &[("min", min.map_or("–".into(), format_number)), ("max", max.map_or("–".into(), format_number))]))
+        QuestionKind::Number { min, max, integer } => {
+            let range_id = format!("{id}-range");
+            let has_range = min.is_some() || max.is_some();
+            let described = [has_range.then(|| range_id.clone()), described.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let described = (!described.is_empty()).then_some(described);
+            html! {
+                div class="ds-field question" {
+                    label class="ds-label" for=(id) { (label) (required_mark) }
+                    @if has_range {
+                        p class="ds-paragraph field-hint" data-size="sm" id=(range_id) {
+                            (t_with(ui, "answer-number-hint", &[("min", min.map_or("–".into(), format_number)), ("max", max.map_or("–".into(), format_number))]))
+                        }
+                    }
+                    (header)
+                    input class="ds-input input-number" type="text" id=(id) name=(name)
+                        inputmode=(if *integer { "numeric" } else { "decimal" })
+                        value=[value_of(page, question, None).filter(|v| v != DONT_KNOW)]
+                        aria-invalid=[invalid] aria-describedby=[described.as_deref()] autocomplete="off";
+                    @if question.dont_know {
+                        (checkbox(&part_name(&question.key, DONT_KNOW), &field_id(&part_name(&question.key, DONT_KNOW)), 0, "1", &t(ui, "answer-dont-know"), value_of(page, question, None).as_deref() == Some(DONT_KNOW) || value_of(page, question, Some(DONT_KNOW)).is_some(), None))
                     }
                 }
-                (header)
-                input class="ds-input input-number" type="text" id=(id) name=(name)
-                    inputmode=(if *integer { "numeric" } else { "decimal" })
-                    value=[value_of(page, question, None).filter(|v| v != DONT_KNOW)]
-                    aria-invalid=[invalid] aria-describedby=[described.as_deref()] autocomplete="off";
-                @if question.dont_know {
-                    (checkbox(&part_name(&question.key, DONT_KNOW), &field_id(&part_name(&question.key, DONT_KNOW)), 0, "1", &t(ui, "answer-dont-know"), value_of(page, question, None).as_deref() == Some(DONT_KNOW) || value_of(page, question, Some(DONT_KNOW)).is_some(), None))
-                }
             }
-        },
+        }
         QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => {
             let max = question.kind.max_text_length();
             let value = value_of(page, question, None).filter(|v| v != DONT_KNOW).unwrap_or_default();

@@ -206,10 +206,24 @@ pub fn parse_section(section: &Section, values: &FormValues, earlier: &Answers) 
                 answers.insert(question.key.clone(), answer);
             }
             Ok(None) => {}
-            Err(error) => errors.push(error),
+            Err(error) => errors.extend(with_every_missing_row(question, values, error)),
         }
     }
     (answers, errors)
+}
+
+/// A matrix reports its first unanswered statement; flag every unanswered
+/// one, so the resident sees them all at once rather than one per try.
+fn with_every_missing_row(question: &Question, values: &FormValues, error: FieldError) -> Vec<FieldError> {
+    match &question.kind {
+        QuestionKind::LikertMatrix { statements, .. } if error.message == "answer-error-required-row" => statements
+            .iter()
+            .map(|s| part_name(&question.key, &s.key))
+            .filter(|field| first(values, field).is_none())
+            .map(|field| FieldError::new(field, "answer-error-required-row"))
+            .collect(),
+        _ => vec![error],
+    }
 }
 
 #[cfg(test)]
@@ -287,6 +301,21 @@ mod tests {
         );
         let missing = parse_question(&q, &values(&[("q.trust.council", "3")])).expect_err("row missing");
         assert_eq!((missing.field.as_str(), missing.message), ("q.trust.staff", "answer-error-required-row"));
+
+        let section = Section {
+            key: "s".into(),
+            title: Text::default(),
+            intro: Text::default(),
+            show_if: None,
+            questions: vec![q],
+        };
+        let (_, errors) = parse_section(&section, &values(&[]), &Answers::new());
+        let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.message)).collect();
+        assert_eq!(
+            fields,
+            [("q.trust.council", "answer-error-required-row"), ("q.trust.staff", "answer-error-required-row")],
+            "every unanswered row is flagged"
+        );
     }
 
     #[test]

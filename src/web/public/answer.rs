@@ -11,8 +11,8 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::survey::Answers;
-use crate::domain::survey::answer::{FormValues, form_values, parse_section};
+use crate::domain::survey::answer::{FormValues, form_values, parse_section, part_name};
+use crate::domain::survey::{Answers, QuestionKind};
 use crate::domain::validation::{FieldError, Invalid};
 use crate::error::{AppError, AppResult};
 use crate::services::rate_limit::{self, Decision, Limit};
@@ -86,7 +86,14 @@ fn missing_errors(session: &AnswerSession, section: usize) -> Invalid {
             .iter()
             .filter(|q| q.required && q.show_if.as_ref().is_none_or(|c| c.holds(&session.answers)))
             .filter(|q| !session.answers.contains_key(&q.key))
-            .map(|q| FieldError::new(crate::domain::survey::answer::field_name(&q.key), "answer-error-required"))
+            .flat_map(|q| match &q.kind {
+                // A matrix has no control of its own: point at each statement.
+                QuestionKind::LikertMatrix { statements, .. } if !statements.is_empty() => statements
+                    .iter()
+                    .map(|s| FieldError::new(part_name(&q.key, &s.key), "answer-error-required-row"))
+                    .collect(),
+                _ => vec![FieldError::new(crate::domain::survey::answer::field_name(&q.key), "answer-error-required")],
+            })
             .collect(),
     )
 }
