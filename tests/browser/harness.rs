@@ -262,15 +262,59 @@ impl Browser {
         self.find_css("body").await.text().await.expect("body text")
     }
 
-    /// Screenshot, axe, and (for public pages) the reflow check. `step`
-    /// names the screenshot.
+    /// Screenshot, axe, and (for public pages) the target-size and reflow
+    /// checks. `step` names the screenshot.
     pub async fn check_page(&mut self, step: &str) {
         self.screenshot(step).await;
         assert_eq!(self.javascript, JavaScript::On, "the page checks need scripts in the browser");
         self.axe(step).await;
         if self.audience == Audience::Public {
+            self.targets(step).await;
             self.reflow(step).await;
         }
+    }
+
+    /// WCAG 2.5.8, and comfortably more: every radio button and checkbox is
+    /// at least 24×24 CSS px, has a `<label for>` that is clickable (nothing
+    /// lies on top of it) and at least 44 px tall, so the label is the big
+    /// target on a phone.
+    pub async fn targets(&self, step: &str) {
+        let problems = self.target_problems().await;
+        assert!(
+            problems.is_empty(),
+            "{} ({step}) has small or unclickable targets:\n{}",
+            self.test,
+            problems.join("\n")
+        );
+    }
+
+    /// What [`Browser::targets`] checks, as a list of problems.
+    pub async fn target_problems(&self) -> Vec<String> {
+        let problems = self
+            .script(
+                "const problems = [], x = window.scrollX, y = window.scrollY;
+                 for (const input of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+                   const r = input.getBoundingClientRect();
+                   if (r.width === 0 && r.height === 0) { continue; }
+                   const what = input.outerHTML.slice(0, 120);
+                   if (r.width < 24 || r.height < 24) {
+                     problems.push(`${what} is ${r.width.toFixed(1)}×${r.height.toFixed(1)} px`);
+                   }
+                   const label = input.id ? document.querySelector(`label[for=\"${CSS.escape(input.id)}\"]`) : null;
+                   if (!label) { problems.push(`${what} has no label`); continue; }
+                   label.scrollIntoView({ block: 'center' });
+                   const l = label.getBoundingClientRect();
+                   if (l.height < 44) { problems.push(`the label of ${what} is only ${l.height.toFixed(1)} px tall`); }
+                   const hit = document.elementFromPoint(l.left + l.width / 2, l.top + l.height / 2);
+                   if (!hit || !(label.contains(hit) || hit === input)) {
+                     problems.push(`the middle of the label of ${what} is covered by ${hit && hit.outerHTML.slice(0, 80)}`);
+                   }
+                 }
+                 window.scrollTo(x, y);
+                 return problems;",
+            )
+            .await;
+        problems.as_array().expect("a list").iter().map(|p| p.as_str().unwrap_or_default().to_owned()).collect()
     }
 
     /// Save a PNG of the viewport to `target/screenshots/<test>-<step>.png`.
@@ -281,6 +325,17 @@ impl Browser {
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(&file, png).expect("write screenshot");
         self.screenshots.push(file);
+    }
+
+    /// Save a PNG of the whole page, top to bottom, at the current width
+    /// (`target/screenshots/<test>-<step>-full.png`).
+    pub async fn screenshot_full_page(&mut self, step: &str) {
+        let (width, height) = self.audience.viewport();
+        let full = self.script("return Math.ceil(document.documentElement.scrollHeight)").await;
+        let full = u32::try_from(full.as_u64().expect("page height")).expect("page height").clamp(height, 8000);
+        self.set_viewport(width, full).await;
+        self.screenshot(&format!("{step}-full")).await;
+        self.set_viewport(width, height).await;
     }
 
     /// Run axe-core on the current page; fail listing every violation.
@@ -498,12 +553,42 @@ impl Browser {
     /// then gives focus back.
     pub async fn press_tab(&self) -> Element {
         self.press(Key::Tab).await;
+        self.focused_and_visible().await
+    }
+
+    /// Press Shift+Tab once, with the same visible-focus check as
+    /// [`Browser::press_tab`].
+    pub async fn press_shift_tab(&self) -> Element {
+        let (shift, tab) = (char::from(Key::Shift), char::from(Key::Tab));
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value: tab })
+            .then(KeyAction::Up { value: tab })
+            .then(KeyAction::Up { value: shift });
+        self.client.perform_actions(actions).await.expect("press shift+tab");
+        self.focused_and_visible().await
+    }
+
+    /// Press a key that moves focus within a control (an arrow key in a
+    /// radio group) and check the focus is still visible.
+    pub async fn press_in_control(&self, key: Key) -> Element {
+        self.press(key).await;
+        self.focused_and_visible().await
+    }
+
+    async fn focused_and_visible(&self) -> Element {
         let focused = self.client.active_element().await.expect("focused element");
         if self.javascript == JavaScript::On && !self.focus_is_visible(&focused).await {
             let html = focused.html(false).await.unwrap_or_default();
             panic!("{}: focus is not visible on {html}", self.test);
         }
         focused
+    }
+
+    /// The `id` of the element that has focus (empty if it has none).
+    pub async fn focused_id(&self) -> String {
+        let focused = self.client.active_element().await.expect("focused element");
+        focused.attr("id").await.expect("id").unwrap_or_default()
     }
 
     /// Whether `element`, which has focus, looks different unfocused.
@@ -546,6 +631,30 @@ impl Browser {
         panic!("{}: Tab never reached the field labelled {label:?}", self.test);
     }
 
+    /// Press Tab until the element with this `id` has focus (at most 40
+    /// times); fails if the keyboard never reaches it.
+    pub async fn tab_to_id(&self, id: &str) -> Element {
+        for _ in 0..40 {
+            let focused = self.press_tab().await;
+            if focused.attr("id").await.expect("id").as_deref() == Some(id) {
+                return focused;
+            }
+        }
+        panic!("{}: Tab never reached #{id}", self.test);
+    }
+
+    /// Press Shift+Tab until the link or button whose text is `text` has
+    /// focus.
+    pub async fn shift_tab_to_text(&self, text: &str) -> Element {
+        for _ in 0..40 {
+            let focused = self.press_shift_tab().await;
+            if focused.text().await.expect("text").trim() == text {
+                return focused;
+            }
+        }
+        panic!("{}: Shift+Tab never reached {text:?}", self.test);
+    }
+
     /// Press Tab until the link or button whose text is `text` has focus.
     pub async fn tab_to_text(&self, text: &str) -> Element {
         for _ in 0..40 {
@@ -567,9 +676,57 @@ impl Browser {
 
     /// Press Enter on whatever has focus and wait for the next page.
     pub async fn press_enter(&self) {
-        self.expect_new_page().await;
+        let old = self.expect_new_page().await;
         self.press(Key::Enter).await;
-        self.wait_for_new_page().await;
+        self.wait_for_new_page(old).await;
+    }
+
+    /// Press Space on whatever has focus (a button) and wait for the next
+    /// page.
+    pub async fn press_space(&self) {
+        let old = self.expect_new_page().await;
+        self.press(Key::Space).await;
+        self.wait_for_new_page(old).await;
+    }
+
+    /// The value of the checked radio button or checkboxes named `name`.
+    pub async fn checked(&self, name: &str) -> Vec<String> {
+        let selector = format!("input[name={}]:checked", css_string(name));
+        let mut values = Vec::new();
+        for input in self.client.find_all(Locator::Css(&selector)).await.expect("checked inputs") {
+            values.push(input.attr("value").await.expect("value").unwrap_or_default());
+        }
+        values
+    }
+
+    /// The current value of a form control (a text field or a select).
+    pub async fn value_of(&self, element: &Element) -> String {
+        element.prop("value").await.expect("value").unwrap_or_default()
+    }
+
+    /// The accessible name the browser computes for `element` (what a
+    /// screen reader announces), from its accessibility tree.
+    pub async fn computed_label(&self, element: &Element) -> String {
+        self.computed(element, "computedlabel").await
+    }
+
+    /// The ARIA role the browser computes for `element`.
+    pub async fn computed_role(&self, element: &Element) -> String {
+        self.computed(element, "computedrole").await
+    }
+
+    async fn computed(&self, element: &Element, what: &str) -> String {
+        let session = self.driver.session.as_deref().expect("a session");
+        let url =
+            format!("http://127.0.0.1:{}/session/{session}/element/{}/{what}", self.driver.port, element.element_id());
+        let body: Value = reqwest::get(&url)
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .expect(what)
+            .json()
+            .await
+            .expect(what);
+        body["value"].as_str().unwrap_or_else(|| panic!("{what}: {body}")).to_owned()
     }
 
     /// Press Enter on whatever has focus, staying on the page (an in-page
@@ -595,14 +752,44 @@ impl Browser {
         field.send_keys(value).await.expect("type into field");
     }
 
+    /// Tap the label with this text (of a radio button or checkbox), as a
+    /// finger would: the label itself, not the small control.
+    pub async fn choose(&self, label: &str) {
+        let xpath = format!("//label[normalize-space()={}]", xpath_literal(label));
+        let element =
+            self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no label {label:?}: {e}"));
+        element.click().await.unwrap_or_else(|e| panic!("tap {label:?}: {e}"));
+    }
+
+    /// Tap the label `label` inside the group whose legend reads `group`
+    /// (before any "required" marker): one row of a matrix, for example.
+    pub async fn choose_in(&self, group: &str, label: &str) {
+        let xpath = format!(
+            "//fieldset[legend[normalize-space(text())={}]]//label[normalize-space()={}]",
+            xpath_literal(group),
+            xpath_literal(label)
+        );
+        let element = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no label {label:?} in {group:?}: {e}"));
+        element.click().await.unwrap_or_else(|e| panic!("tap {label:?} in {group:?}: {e}"));
+    }
+
+    /// Pick the option with this text in the select labelled `label`.
+    pub async fn select(&self, label: &str, option: &str) {
+        self.field(label).await.select_by_label(option).await.unwrap_or_else(|e| panic!("{label}: {option}: {e}"));
+    }
+
     /// Click the button with this text and wait for the next page.
     pub async fn submit(&self, button: &str) {
         let xpath = format!("//button[normalize-space()={}]", xpath_literal(button));
         let element =
             self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no button {button:?}: {e}"));
-        self.expect_new_page().await;
+        let old = self.expect_new_page().await;
         element.click().await.expect("click button");
-        self.wait_for_new_page().await;
+        self.wait_for_new_page(old).await;
     }
 
     /// Click the submit button of the form holding the field labelled
@@ -613,9 +800,9 @@ impl Browser {
             .find(Locator::XPath("ancestor::form//button[@type='submit']"))
             .await
             .unwrap_or_else(|e| panic!("no submit button in the form of {label:?}: {e}"));
-        self.expect_new_page().await;
+        let old = self.expect_new_page().await;
         button.click().await.expect("click button");
-        self.wait_for_new_page().await;
+        self.wait_for_new_page(old).await;
     }
 
     /// Click the link with this text and wait for the next page.
@@ -623,31 +810,38 @@ impl Browser {
         let xpath = format!("//a[normalize-space()={}]", xpath_literal(text));
         let element =
             self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no link {text:?}: {e}"));
-        self.expect_new_page().await;
+        let old = self.expect_new_page().await;
         element.click().await.expect("click link");
-        self.wait_for_new_page().await;
+        self.wait_for_new_page(old).await;
     }
 
-    async fn expect_new_page(&self) {
+    /// Mark the page so [`Browser::wait_for_new_page`] can tell when it is
+    /// gone: a flag in the page, or without scripts the page's root element.
+    async fn expect_new_page(&self) -> Option<Element> {
         if self.javascript == JavaScript::On {
             self.script("window.__radslagOldPage = true").await;
+            None
+        } else {
+            Some(self.find_css("html").await)
         }
     }
 
-    async fn wait_for_new_page(&self) {
-        if self.javascript == JavaScript::Off {
-            // chromedriver waits for navigations it sees start; without
-            // scripts there is nothing else to watch.
-            return;
-        }
+    async fn wait_for_new_page(&self, old: Option<Element>) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let fresh = self
-                .client
-                .execute("return !window.__radslagOldPage && document.readyState === 'complete'", vec![])
-                .await
-                .unwrap_or(json!(false));
-            if fresh == json!(true) {
+            let fresh = match &old {
+                // Without scripts: the old page's root is gone once the next
+                // page has replaced it; chromedriver then waits for it to load.
+                Some(root) => root.attr("lang").await.is_err(),
+                None => {
+                    self.client
+                        .execute("return !window.__radslagOldPage && document.readyState === 'complete'", vec![])
+                        .await
+                        .unwrap_or(json!(false))
+                        == json!(true)
+                }
+            };
+            if fresh {
                 return;
             }
             assert!(Instant::now() < deadline, "{}: no new page loaded within 10 s", self.test);
@@ -666,6 +860,11 @@ impl Browser {
             self.driver.session = None;
         }
     }
+}
+
+/// A string as a quoted CSS string.
+fn css_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// A string as an XPath literal, whatever quotes it holds.

@@ -8,11 +8,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod surveys;
 
 use common::{ALPHA, BETA, Backend, PASSWORD, spawn_app};
 use fantoccini::key::Key;
 use harness::{Audience, Browser, JavaScript};
 use radslag::domain::Role;
+use radslag::services::surveys::SurveyKind;
+use serde_json::json;
 
 macro_rules! browser_tests {
     ($($name:ident),* $(,)?) => {
@@ -31,6 +34,12 @@ browser_tests!(
     admin_settings_errors_and_audit_log,
     operator_municipalities_page,
     public_pages_work_without_javascript,
+    survey_answered_with_the_keyboard_only,
+    survey_resumes_in_a_new_browser,
+    matrix_and_ranking_names_roles_and_keyboard,
+    survey_answered_without_javascript,
+    open_survey_link_and_dead_links,
+    staff_preview_and_paper_entry,
 );
 
 mod journeys {
@@ -286,5 +295,496 @@ mod journeys {
         assert_eq!(browser.heading().await, "Oversikt");
         browser.screenshot("dashboard").await;
         browser.finish().await;
+    }
+
+    /// A resident answers every question type through their invitation with
+    /// the keyboard alone — Tab and Shift+Tab between controls, Space and
+    /// the arrow keys in radio groups and checkboxes, the arrow keys in the
+    /// ranking's selects, Enter and Space on the buttons — meeting the error
+    /// summary and a follow-up question on the way.
+    pub async fn survey_answered_with_the_keyboard_only() {
+        let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+        let (_, path) = surveys::invited(&app).await;
+        let Some(mut browser) = Browser::start(&app, "survey-keyboard", Audience::Public).await else { return };
+
+        browser.goto(ALPHA, &path).await;
+        assert_eq!(browser.heading().await, "Livet i sentrum");
+        assert!(browser.text().await.contains("Side 1 av 3"));
+        browser.check_page("page-1").await;
+
+        // Next with the required question unanswered.
+        browser.tab_to_text("Neste side").await;
+        browser.press_enter().await;
+        browser.check_page("page-1-error").await;
+        browser.screenshot_full_page("page-1-error").await;
+        assert_eq!(browser.check_error_summary().await, ["Svar på dette spørsmålet."]);
+        // The same from the keyboard: back up to the summary's link and follow it.
+        browser.shift_tab_to_text("Svar på dette spørsmålet.").await;
+        browser.press_enter_in_page().await;
+        assert_eq!(browser.focused_id().await, "field-q-mode", "the link leads to the first option");
+
+        // Space picks the focused option; the arrow keys move on to "Bil".
+        browser.press(Key::Space).await;
+        assert_eq!(browser.checked("q.mode").await, ["walk"]);
+        browser.press_in_control(Key::Down).await;
+        browser.press_in_control(Key::Down).await;
+        assert_eq!(browser.checked("q.mode").await, ["car"]);
+        // Tab leaves the group for the first checkbox; Space ticks.
+        assert_eq!(browser.press_tab().await.attr("id").await.expect("id").as_deref(), Some("field-q-uses"));
+        browser.press(Key::Space).await;
+        browser.tab_to("Annet").await;
+        browser.press(Key::Space).await;
+        assert_eq!(browser.checked("q.uses").await, ["shops", "other"]);
+        browser.tab_to("Annet, skriv hva").await;
+        browser.type_text("Kino").await;
+        browser.tab_to_text("Neste side").await;
+        browser.press_space().await;
+
+        // "Bil" brings the parking question onto the same page.
+        let text = browser.text().await;
+        assert!(text.contains("Svaret ditt førte til flere spørsmål"), "{text}");
+        assert!(text.contains("Det er lett å finne parkering."), "{text}");
+        assert!(!text.contains("Svar på dette spørsmålet."), "the new question is not an error yet");
+        browser.check_page("page-1-follow-up").await;
+        browser.screenshot_full_page("page-1-follow-up").await;
+        assert_eq!(browser.checked("q.mode").await, ["car"]);
+        assert_eq!(browser.checked("q.uses").await, ["shops", "other"]);
+        assert_eq!(browser.value_of(&browser.field("Annet, skriv hva").await).await, "Kino");
+        browser.tab_to_id("field-q-parking").await;
+        for _ in 0..3 {
+            browser.press_in_control(Key::Right).await;
+        }
+        assert_eq!(browser.checked("q.parking").await, ["4"]);
+        // Shift+Tab goes back to the chosen option of the question before.
+        browser.press_shift_tab().await;
+        assert_eq!(browser.focused_id().await, "field-q-mode-2");
+        browser.tab_to_text("Neste side").await;
+        browser.press_enter().await;
+
+        // Page 2: the Likert matrix, one row at a time, and the rating.
+        assert!(browser.text().await.contains("Side 2 av 3"));
+        browser.check_page("page-2").await;
+        browser.screenshot_full_page("page-2").await;
+        browser.tab_to_id("field-q-trust-listens").await;
+        browser.press(Key::Space).await;
+        browser.press_in_control(Key::Right).await;
+        browser.press_in_control(Key::Right).await;
+        assert_eq!(browser.checked("q.trust.listens").await, ["3"]);
+        assert_eq!(browser.press_tab().await.attr("id").await.expect("id").as_deref(), Some("field-q-trust-informs"));
+        // Up from the first option wraps round to the last, "Vet ikke".
+        browser.press_in_control(Key::Up).await;
+        assert_eq!(browser.checked("q.trust.informs").await, ["_dk"]);
+        assert_eq!(browser.press_tab().await.attr("id").await.expect("id").as_deref(), Some("field-q-recommend"));
+        browser.press(Key::Space).await;
+        for _ in 0..9 {
+            browser.press_in_control(Key::Right).await;
+        }
+        assert_eq!(browser.checked("q.recommend").await, ["9"]);
+        browser.tab_to("Hvor mange ganger i måneden er du i sentrum?").await;
+        browser.type_text("12").await;
+        browser.tab_to_text("Neste side").await;
+        browser.press_enter().await;
+
+        // Page 3: the ranking's selects with the arrow keys, then the texts.
+        assert!(browser.text().await.contains("Side 3 av 3"));
+        browser.check_page("page-3").await;
+        browser.screenshot_full_page("page-3").await;
+        for (label, presses) in [("Grøntområder", 1), ("Benker", 3), ("Belysning", 2)] {
+            let select = browser.tab_to(label).await;
+            for _ in 0..presses {
+                browser.press_in_control(Key::Down).await;
+            }
+            assert_eq!(browser.value_of(&select).await, presses.to_string(), "{label}");
+        }
+        let benches = browser.press_shift_tab().await;
+        assert_eq!(browser.value_of(&benches).await, "3", "Shift+Tab goes back to the previous select");
+        browser.tab_to("Foreslå et navn på torget").await;
+        browser.type_text("Fjordtorget").await;
+        browser.tab_to("Har du andre ideer?").await;
+        browser.type_text("Flere benker").await;
+        browser.tab_to_text("Send inn svarene").await;
+        browser.press_enter().await;
+
+        assert_eq!(browser.heading().await, "Takk for svarene dine!");
+        browser.check_page("thank-you").await;
+        assert_eq!(
+            surveys::stored_answers(&app).await,
+            [
+                "idea=Flere benker",
+                "mode=car",
+                "name=Fjordtorget",
+                "parking=4",
+                "priorities=benches|3",
+                "priorities=green|1",
+                "priorities=light|2",
+                "recommend=9",
+                "trust.informs=dk",
+                "trust.listens=3",
+                "uses=other|Kino",
+                "uses=shops",
+                "visits=12",
+            ]
+        );
+        browser.finish().await;
+    }
+
+    /// Pages 1 and 2 answered in one browser; a fresh browser session (no
+    /// cookies, nothing cached) opens the same link on page 3, and going
+    /// back shows every saved answer.
+    pub async fn survey_resumes_in_a_new_browser() {
+        let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+        let (_, path) = surveys::invited(&app).await;
+        let Some(mut first) = Browser::start(&app, "survey-resume-first", Audience::Public).await else { return };
+        first.goto(ALPHA, &path).await;
+        first.choose("Buss").await;
+        first.choose("Bibliotek").await;
+        first.submit("Neste side").await;
+        first.choose_in("Kommunen lytter", "Nøytral").await;
+        first.choose_in("Kommunen informerer", "Enig").await;
+        first.choose("7").await;
+        first.type_into("Hvor mange ganger i måneden er du i sentrum?", "4").await;
+        first.submit("Neste side").await;
+        assert!(first.text().await.contains("Side 3 av 3"));
+        first.finish().await;
+
+        let Some(mut second) = Browser::start(&app, "survey-resume", Audience::Public).await else { return };
+        second.goto(ALPHA, &path).await;
+        assert!(second.text().await.contains("Side 3 av 3"), "the link opens where the member left off");
+        second.check_page("resumed").await;
+        second.tab_to_text("Forrige side").await;
+        second.press_enter().await;
+        assert!(second.text().await.contains("Side 2 av 3"));
+        assert_eq!(second.checked("q.trust.listens").await, ["2"]);
+        assert_eq!(second.checked("q.trust.informs").await, ["3"]);
+        assert_eq!(second.checked("q.recommend").await, ["7"]);
+        let visits = second.field("Hvor mange ganger i måneden er du i sentrum?").await;
+        assert_eq!(second.value_of(&visits).await, "4");
+        second.check_page("page-2-saved").await;
+        second.submit("Forrige side").await;
+        assert!(second.text().await.contains("Side 1 av 3"));
+        assert_eq!(second.checked("q.mode").await, ["bus"]);
+        assert_eq!(second.checked("q.uses").await, ["library"]);
+        second.check_page("page-1-saved").await;
+        second.finish().await;
+    }
+
+    /// What a screen reader hears for the Likert matrix and the ranking —
+    /// each radio button named by its own label inside a group named by the
+    /// statement, inside the question's group; each select named by its
+    /// option — and that every row and every select can be completed, and
+    /// its errors reached, with the keyboard.
+    pub async fn matrix_and_ranking_names_roles_and_keyboard() {
+        let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+        let (_, path) = surveys::invited(&app).await;
+        let Some(mut browser) = Browser::start(&app, "survey-controls", Audience::Public).await else { return };
+        browser.goto(ALPHA, &path).await;
+
+        // "Annet" ticked without saying what: the message is at the text field.
+        browser.choose("Går").await;
+        browser.choose("Annet").await;
+        browser.submit("Neste side").await;
+        browser.check_page("other-missing").await;
+        assert_eq!(browser.check_error_summary().await, ["Skriv hva du mener med «annet»."]);
+        assert_eq!(browser.focused_id().await, "field-q-uses-other");
+        browser.type_text("Kino").await;
+        browser.tab_to_text("Neste side").await;
+        browser.press_enter().await;
+        assert!(browser.text().await.contains("Side 2 av 3"));
+
+        // The matrix as the page's markup and the browser's accessibility tree describe it.
+        let rows = browser
+            .script(
+                "const text = e => e.textContent.replace(/\\s+/g, ' ').trim();
+                 return [...document.querySelectorAll('fieldset.matrix-row')].map(row => ({
+                   question: text(row.parentElement.closest('fieldset').querySelector(':scope > legend')),
+                   statement: text(row.querySelector(':scope > legend')),
+                   names: [...new Set([...row.querySelectorAll('input')].map(i => i.name))],
+                   radios: [...row.querySelectorAll('input')].map(i => ({
+                     type: i.type,
+                     labels: i.labels.length,
+                     label: text(document.querySelector(`label[for=\"${CSS.escape(i.id)}\"]`)),
+                   })),
+                 }));",
+            )
+            .await;
+        let scale = ["Uenig", "Nøytral", "Enig", "Vet ikke"];
+        let radios: Vec<_> =
+            scale.iter().map(|label| json!({ "type": "radio", "labels": 1, "label": label })).collect();
+        assert_eq!(
+            rows,
+            json!([
+                { "question": "Hvor enig er du? (må besvares)", "statement": "Kommunen lytter",
+                  "names": ["q.trust.listens"], "radios": radios },
+                { "question": "Hvor enig er du? (må besvares)", "statement": "Kommunen informerer",
+                  "names": ["q.trust.informs"], "radios": radios },
+            ])
+        );
+        let matrix = browser.find_css("fieldset.matrix").await;
+        assert_eq!(browser.computed_role(&matrix).await, "group");
+        assert_eq!(browser.computed_label(&matrix).await, "Hvor enig er du? (må besvares)");
+        for (statement, key) in [("Kommunen lytter", "listens"), ("Kommunen informerer", "informs")] {
+            let row = browser.find_css(&format!("fieldset.matrix-row:has(input[name='q.trust.{key}'])")).await;
+            assert_eq!(browser.computed_role(&row).await, "group");
+            assert_eq!(browser.computed_label(&row).await, statement);
+            let inputs = row.find_all(fantoccini::Locator::Css("input")).await.expect("radios");
+            for (input, label) in inputs.iter().zip(scale) {
+                assert_eq!(browser.computed_role(input).await, "radio");
+                assert_eq!(browser.computed_label(input).await, label);
+            }
+        }
+
+        // Where a submit lands when this page still lacks answers: each
+        // statement is listed and leads to its own row.
+        browser.goto(ALPHA, &format!("{path}?page=2&missing=1")).await;
+        assert!(browser.text().await.contains("Noen spørsmål som må besvares, mangler svar."));
+        browser.check_page("page-2-missing").await;
+        assert_eq!(
+            browser.check_error_summary().await,
+            ["Velg et svar for denne påstanden.", "Velg et svar for denne påstanden.", "Svar på dette spørsmålet."]
+        );
+
+        // Next with nothing chosen: the summary leads to each row and the rating.
+        browser.goto(ALPHA, &path).await;
+        browser.tab_to_text("Neste side").await;
+        browser.press_enter().await;
+        browser.check_page("page-2-errors").await;
+        browser.screenshot_full_page("page-2-errors").await;
+        assert_eq!(
+            browser.check_error_summary().await,
+            ["Velg et svar for denne påstanden.", "Velg et svar for denne påstanden.", "Svar på dette spørsmålet."],
+            "every unanswered row is listed"
+        );
+        let shown = browser.script("return document.querySelectorAll('main .ds-validation-message').length").await;
+        assert_eq!(shown, json!(3), "each message is shown once, at its own row or question");
+
+        // Every row with the keyboard alone: Tab into the row, Space, an arrow key.
+        browser.goto(ALPHA, &path).await;
+        for key in ["listens", "informs"] {
+            browser.tab_to_id(&format!("field-q-trust-{key}")).await;
+            browser.press(Key::Space).await;
+            browser.press_in_control(Key::Right).await;
+            assert_eq!(browser.checked(&format!("q.trust.{key}")).await, ["2"], "{key}");
+        }
+        browser.tab_to_id("field-q-recommend").await;
+        browser.press(Key::Space).await;
+        browser.tab_to_text("Neste side").await;
+        browser.press_enter().await;
+        assert!(browser.text().await.contains("Side 3 av 3"));
+
+        // The ranking: one labelled select per option, in the question's group.
+        let selects = browser
+            .script(
+                "const text = e => e.textContent.replace(/\\s+/g, ' ').trim();
+                 return [...document.querySelectorAll('fieldset.ranking select')].map(s => ({
+                   group: text(s.closest('fieldset').querySelector(':scope > legend')),
+                   labels: s.labels.length,
+                   label: text(document.querySelector(`label[for=\"${CSS.escape(s.id)}\"]`)),
+                   options: [...s.options].map(text),
+                 }));",
+            )
+            .await;
+        let options = ["Velg plass", "Nummer 1", "Nummer 2", "Nummer 3"];
+        let expected: Vec<_> = ["Grøntområder", "Benker", "Belysning"]
+            .iter()
+            .map(|label| json!({ "group": "Ranger tiltakene", "labels": 1, "label": label, "options": options }))
+            .collect();
+        assert_eq!(selects, json!(expected));
+        let ranking = browser.find_css("fieldset.ranking").await;
+        assert_eq!(browser.computed_role(&ranking).await, "group");
+        assert_eq!(browser.computed_label(&ranking).await, "Ranger tiltakene");
+        for label in ["Grøntområder", "Benker", "Belysning"] {
+            let select = browser.field(label).await;
+            assert_eq!(browser.computed_role(&select).await, "combobox");
+            assert_eq!(browser.computed_label(&select).await, label);
+        }
+
+        // A number used twice, by keyboard; the summary leads to the first select.
+        for (label, presses) in [("Grøntområder", 1), ("Benker", 1), ("Belysning", 2)] {
+            let select = browser.tab_to(label).await;
+            for _ in 0..presses {
+                browser.press_in_control(Key::Down).await;
+            }
+            assert_eq!(browser.value_of(&select).await, presses.to_string());
+        }
+        browser.tab_to_text("Send inn svarene").await;
+        browser.press_enter().await;
+        browser.check_page("ranking-error").await;
+        assert_eq!(
+            browser.check_error_summary().await,
+            ["Gi hvert alternativ et eget nummer, uten å bruke et nummer to ganger."]
+        );
+        assert_eq!(browser.focused_id().await, "field-q-priorities");
+        // Fixed from there with the keyboard: Benker up to 2, Belysning to 3.
+        let benches = browser.press_tab().await;
+        assert_eq!(browser.value_of(&benches).await, "1", "the chosen numbers are kept");
+        browser.press_in_control(Key::Down).await;
+        let lighting = browser.press_tab().await;
+        browser.press_in_control(Key::Down).await;
+        assert_eq!((browser.value_of(&benches).await, browser.value_of(&lighting).await), ("2".into(), "3".into()));
+        browser.tab_to_text("Send inn svarene").await;
+        browser.press_space().await;
+        assert_eq!(browser.heading().await, "Takk for svarene dine!");
+        let stored = surveys::stored_answers(&app).await;
+        for expected in ["priorities=green|1", "priorities=benches|2", "priorities=light|3", "trust.listens=2"] {
+            assert!(stored.iter().any(|s| s == expected), "{expected} in {stored:?}");
+        }
+        browser.finish().await;
+    }
+
+    /// With scripts off, the whole survey is answered and submitted: labels
+    /// tapped, a follow-up question, an error, the ranking, the thank-you page.
+    pub async fn survey_answered_without_javascript() {
+        let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+        let (_, path) = surveys::invited(&app).await;
+        let Some(mut browser) = Browser::start_with(&app, "survey-no-js", Audience::Public, JavaScript::Off).await
+        else {
+            return;
+        };
+        browser.goto_url("data:text/html,<title>static</title><script>document.title='scripted'</script>").await;
+        assert_eq!(browser.client().title().await.expect("title"), "static", "JavaScript is not switched off");
+
+        browser.goto(ALPHA, &path).await;
+        browser.screenshot("page-1").await;
+        browser.submit("Neste side").await;
+        assert!(browser.text().await.contains("Rett opp dette før du går videre:"));
+        browser.screenshot("page-1-error").await;
+
+        browser.choose("Bil").await;
+        browser.choose("Annet").await;
+        browser.submit("Neste side").await;
+        // The follow-up question appears, and "Annet" still needs its text.
+        let text = browser.text().await;
+        assert!(text.contains("Det er lett å finne parkering.") && text.contains("Skriv hva du mener med «annet»."));
+        browser.screenshot("page-1-follow-up").await;
+        assert_eq!(browser.checked("q.mode").await, ["car"]);
+        browser.choose("Helt enig").await;
+        browser.type_into("Annet, skriv hva", "Kino").await;
+        browser.submit("Neste side").await;
+
+        assert!(browser.text().await.contains("Side 2 av 3"));
+        browser.choose_in("Kommunen lytter", "Enig").await;
+        browser.choose_in("Kommunen informerer", "Vet ikke").await;
+        browser.choose("10").await;
+        browser.screenshot("page-2").await;
+        browser.submit("Neste side").await;
+
+        assert!(browser.text().await.contains("Side 3 av 3"));
+        browser.select("Grøntområder", "Nummer 2").await;
+        browser.select("Benker", "Nummer 3").await;
+        browser.select("Belysning", "Nummer 1").await;
+        browser.type_into("Foreslå et navn på torget", "Torget").await;
+        browser.screenshot("page-3").await;
+        browser.submit("Send inn svarene").await;
+        assert_eq!(browser.heading().await, "Takk for svarene dine!");
+        browser.screenshot("thank-you").await;
+        assert_eq!(
+            surveys::stored_answers(&app).await,
+            [
+                "mode=car",
+                "name=Torget",
+                "parking=4",
+                "priorities=benches|3",
+                "priorities=green|2",
+                "priorities=light|1",
+                "recommend=10",
+                "trust.informs=dk",
+                "trust.listens=3",
+                "uses=other|Kino",
+            ]
+        );
+        browser.finish().await;
+    }
+
+    /// The public link of an open survey starts an answer in this browser;
+    /// wrong links get the one neutral page, in both languages.
+    pub async fn open_survey_link_and_dead_links() {
+        let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+        let survey = surveys::open_survey(&app, &app.alpha, SurveyKind::Open).await;
+        let link = surveys::public_link(&app, &survey).await;
+        let Some(mut browser) = Browser::start(&app, "survey-open", Audience::Public).await else { return };
+
+        browser.goto(ALPHA, &link).await;
+        let personal = browser.path().await;
+        assert!(personal.starts_with("/s/"), "{personal}");
+        assert_eq!(browser.heading().await, "Livet i sentrum");
+        browser.check_page("first-page").await;
+        browser.choose("Går").await;
+        browser.submit("Neste side").await;
+        browser.check_page("second-page").await;
+        browser.goto(ALPHA, &link).await;
+        assert_eq!(browser.path().await, personal, "the same browser returns to its own answer");
+        assert!(browser.text().await.contains("Side 2 av 3"), "where it left off");
+
+        browser.goto(ALPHA, "/o/not-a-link").await;
+        assert_eq!(browser.heading().await, "Lenken virker ikke");
+        browser.check_page("dead-open-link").await;
+        browser.click_link("English").await;
+        assert_eq!(browser.lang().await, "en");
+        browser.check_page("dead-open-link-en").await;
+        browser.goto(ALPHA, "/s/00112233445566778899aabbccddeeff?lang=nb").await;
+        assert_eq!(browser.heading().await, "Lenken virker ikke");
+        browser.check_page("dead-personal-link").await;
+        browser.finish().await;
+    }
+
+    /// Staff at a desktop: a viewer pages through the preview, an editor
+    /// types in a paper questionnaire (with its error summary).
+    pub async fn staff_preview_and_paper_entry() {
+        let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+        let survey = surveys::open_survey(&app, &app.alpha, SurveyKind::Panel).await;
+        app.add_staff(Some(&app.alpha), "viewer@alpha.test", Role::Viewer).await;
+        app.add_staff(Some(&app.alpha), "editor@alpha.test", Role::Editor).await;
+
+        let Some(mut viewer) = Browser::start(&app, "survey-preview", Audience::Staff).await else { return };
+        viewer.goto(ALPHA, &format!("/staff/sign-in?next=/staff/surveys/{}/preview", survey.id)).await;
+        viewer.type_into("E-postadresse", "viewer@alpha.test").await;
+        viewer.type_into("Passord", PASSWORD).await;
+        viewer.submit("Logg inn").await;
+        viewer.goto(ALPHA, &format!("/staff/surveys/{}/preview", survey.id)).await;
+        assert!(viewer.text().await.contains("Forhåndsvisning"));
+        for page in 1..=3 {
+            assert!(viewer.text().await.contains(&format!("Side {page} av 3")));
+            viewer.check_page(&format!("page-{page}")).await;
+            viewer.targets(&format!("page-{page}")).await;
+            if page < 3 {
+                viewer.click_link("Neste side").await;
+            }
+        }
+        viewer.click_link("Forrige side").await;
+        assert!(viewer.text().await.contains("Side 2 av 3"));
+        viewer.finish().await;
+
+        let Some(mut editor) = Browser::start(&app, "survey-paper", Audience::Staff).await else { return };
+        editor.goto(ALPHA, "/staff/sign-in").await;
+        editor.type_into("E-postadresse", "editor@alpha.test").await;
+        editor.type_into("Passord", PASSWORD).await;
+        editor.submit("Logg inn").await;
+        let paper = format!("/staff/surveys/{}/paper", survey.id);
+        editor.goto(ALPHA, &paper).await;
+        assert!(editor.text().await.contains("Opplysninger fra papirskjemaet"));
+        editor.check_page("form").await;
+        editor.targets("form").await;
+
+        editor.submit("Lagre papirsvaret").await;
+        editor.check_page("errors").await;
+        assert_eq!(
+            editor.check_error_summary().await,
+            [
+                "Svar på dette spørsmålet.",
+                "Velg et svar for denne påstanden.",
+                "Velg et svar for denne påstanden.",
+                "Svar på dette spørsmålet."
+            ]
+        );
+        editor.choose("Bil").await;
+        editor.choose("Helt enig").await;
+        editor.choose_in("Kommunen lytter", "Enig").await;
+        editor.choose_in("Kommunen informerer", "Uenig").await;
+        editor.choose("8").await;
+        editor.select("Aldersgruppe", "67-79").await;
+        editor.submit("Lagre papirsvaret").await;
+        assert!(editor.text().await.contains("Papirsvaret er lagret."));
+        editor.check_page("saved").await;
+        editor.finish().await;
     }
 }
