@@ -51,3 +51,4 @@ answer-gender-female = Woman
 answer-gender-male = Man
 answer-gender-other = Other / prefer not to say
 answer-new-questions = Your answer brought up more questions on this page. Please look at them before you go on.
+answer-error-title = Error: { $title }

@@ -51,3 +51,4 @@ answer-gender-female = Kvinne
 answer-gender-male = Mann
 answer-gender-other = Annet / vil ikke oppgi
 answer-new-questions = Svaret ditt førte til flere spørsmål på denne siden. Se over dem før du går videre.
+answer-error-title = Feil: { $title }

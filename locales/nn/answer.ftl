@@ -51,3 +51,4 @@ answer-gender-female = Kvinne
 answer-gender-male = Mann
 answer-gender-other = Anna / vil ikkje oppgje
 answer-new-questions = Svaret ditt førte til fleire spørsmål på denne sida. Sjå over dei før du går vidare.
+answer-error-title = Feil: { $title }

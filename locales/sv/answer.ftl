@@ -51,3 +51,4 @@ answer-gender-female = Kvinna
 answer-gender-male = Man
 answer-gender-other = Annat / vill inte ange
 answer-new-questions = Ditt svar ledde till fler frågor på den här sidan. Titta på dem innan du går vidare.
+answer-error-title = Fel: { $title }

@@ -111,6 +111,11 @@ pub fn survey_page(state: &AppState, context: &RequestContext, page: &SurveyPage
             }
         }
     };
+    // The title is read first when the page loads: say at once that something needs fixing.
+    let title = match page.errors {
+        Some(errors) if !errors.0.is_empty() => t_with(ui, "answer-error-title", &[("title", title)]),
+        _ => title,
+    };
     render(state, &Page { context, title, area: Area::Public, staff: None }, content)
 }
 
