@@ -316,8 +316,9 @@ mod journeys {
         browser.tab_to_text("Neste side").await;
         browser.press_enter().await;
         browser.check_page("page-1-error").await;
-        browser.screenshot_full_page("page-1-error").await;
         assert_eq!(browser.check_error_summary().await, ["Svar på dette spørsmålet."]);
+        let title = browser.client().title().await.expect("title");
+        assert!(title.starts_with("Feil: Livet i sentrum"), "the title says there is an error: {title}");
         // The same from the keyboard: back up to the summary's link and follow it.
         browser.shift_tab_to_text("Svar på dette spørsmålet.").await;
         browser.press_enter_in_page().await;
@@ -388,7 +389,6 @@ mod journeys {
         // Page 3: the ranking's selects with the arrow keys, then the texts.
         assert!(browser.text().await.contains("Side 3 av 3"));
         browser.check_page("page-3").await;
-        browser.screenshot_full_page("page-3").await;
         for (label, presses) in [("Grøntområder", 1), ("Benker", 3), ("Belysning", 2)] {
             let select = browser.tab_to(label).await;
             for _ in 0..presses {
@@ -538,6 +538,7 @@ mod journeys {
         browser.goto(ALPHA, &format!("{path}?page=2&missing=1")).await;
         assert!(browser.text().await.contains("Noen spørsmål som må besvares, mangler svar."));
         browser.check_page("page-2-missing").await;
+        assert!(browser.client().title().await.expect("title").starts_with("Feil: "));
         assert_eq!(
             browser.check_error_summary().await,
             ["Velg et svar for denne påstanden.", "Velg et svar for denne påstanden.", "Svar på dette spørsmålet."]

@@ -1,82 +1,14 @@
-//! Surveys, members and invitations written straight into the database, so
-//! a journey starts at the link a resident would get.
+//! Links to the every-question-type survey, so a journey starts where a
+//! resident would, and the answers stored at the end.
 
 use radslag::domain::SecretToken;
-use radslag::domain::survey::SurveyDefinition;
-use radslag::entities::{invitation, member, response_answer, survey};
-use radslag::services::audit::Actor;
-use radslag::services::surveys::{self, Survey, SurveyKind, SurveySettings, SurveyStatus};
-use radslag::services::tenant::Municipality;
+use radslag::entities::{response_answer, survey};
+use radslag::services::surveys::{Survey, SurveyKind};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 use crate::common::TestApp;
-
-/// The survey with every question type (`tests/fixtures/every-question-type.json`),
-/// open at `municipality`.
-pub async fn open_survey(app: &TestApp, municipality: &Municipality, kind: SurveyKind) -> Survey {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/every-question-type.json"))
-        .expect("fixture");
-    let definition: SurveyDefinition = serde_json::from_str(&text).expect("valid definition");
-    let settings =
-        SurveySettings { kind, closes_on: Some(surveys::today() + time::Duration::days(30)), ladder_step: None };
-    let draft =
-        surveys::create_draft(&app.db, municipality, &definition, &settings, Actor::System).await.expect("draft");
-    surveys::set_status(&app.db, municipality, &draft, SurveyStatus::Open, Actor::System).await.expect("open");
-    surveys::load(&app.db, municipality, draft.id).await.expect("load").expect("survey")
-}
-
-/// An active panel member who reads `language`.
-pub async fn add_member(app: &TestApp, municipality: &Municipality, email: &str, language: &str) -> member::Model {
-    member::ActiveModel {
-        municipality_id: Set(municipality.id),
-        email: Set(email.to_owned()),
-        mobile: Set(None),
-        birth_year: Set(surveys::today().year() - 40),
-        gender: Set("female".into()),
-        district: Set("nord".into()),
-        education: Set(None),
-        language: Set(language.into()),
-        source: Set("register".into()),
-        campaign: Set(None),
-        status: Set("active".into()),
-        paused_until: Set(None),
-        consent_version: Set("2026-11".into()),
-        consent_at: Set(0),
-        confirmed_at: Set(Some(0)),
-        email_invalid: Set(false),
-        created_at: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("member")
-}
-
-/// An invitation for `member_id`; returns its secret token.
-pub async fn invite(app: &TestApp, municipality: &Municipality, survey: &Survey, member_id: i32) -> String {
-    let token = SecretToken::generate();
-    invitation::ActiveModel {
-        municipality_id: Set(municipality.id),
-        survey_id: Set(survey.id),
-        sample_id: Set(None),
-        member_id: Set(Some(member_id)),
-        token_hash: Set(token.hash()),
-        stratum: Set(None),
-        wave: Set(1),
-        created_at: Set(0),
-        sent_at: Set(None),
-        reminders_sent: Set(0),
-        last_reminder_at: Set(None),
-        completed: Set(false),
-        draft: Set(None),
-        draft_page: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("invitation");
-    token.reveal()
-}
+pub use crate::common::fixtures::open_survey;
+use crate::common::fixtures::{add_member, invite};
 
 /// A Norwegian-reading member invited to the every-type survey at Alpha;
 /// returns the survey and the path of the personal link.
