@@ -777,6 +777,14 @@ mod journeys {
                 "Svar på dette spørsmålet."
             ]
         );
+        // An age group the form never offers (a tampered post) is caught
+        // and tied to its field like any other error.
+        editor.script("document.querySelector('#field-age-band option:last-child').value = '200-300'").await;
+        editor.select("Aldersgruppe", "80+").await;
+        editor.submit("Lagre papirsvaret").await;
+        assert!(editor.check_error_summary().await.contains(&"Velg et av alternativene i listen.".to_owned()));
+        editor.check_page("attribute-error").await;
+
         editor.choose("Bil").await;
         editor.choose("Helt enig").await;
         editor.choose_in("Kommunen lytter", "Enig").await;

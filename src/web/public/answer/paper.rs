@@ -38,11 +38,13 @@ fn attribute_fields(
     let current = |name: &str| values.and_then(|v| v.get(name)).and_then(|v| v.first()).cloned().unwrap_or_default();
     let select = |name: &str, label: &str, options: Vec<(String, String)>| {
         let error = errors.and_then(|e| e.for_field(name));
+        let error_id = format!("{}-error", field_id(name));
         html! {
             div class="ds-field" {
                 label class="ds-label" for=(field_id(name)) { (label) }
-                @if let Some(error) = error { p class="ds-validation-message" data-color="danger" { (crate::i18n::field_error(language, error)) } }
-                select class="ds-input" name=(name) id=(field_id(name)) {
+                @if let Some(error) = error { p class="ds-validation-message" data-color="danger" id=(error_id) { (crate::i18n::field_error(language, error)) } }
+                select class="ds-input" name=(name) id=(field_id(name))
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id.as_str())] {
                     option value="" { (t(language, "answer-paper-unknown")) }
                     @for (value, text) in options {
                         option value=(value) selected[current(name) == value] { (text) }
