@@ -176,7 +176,7 @@ async fn body(response: reqwest::Response) -> (u16, String) {
 }
 
 /// The `<tr>` of the areas table that starts with this area's number.
-fn area_row<'a>(html: &'a str, number: u8) -> &'a str {
+fn area_row(html: &str, number: u8) -> &str {
     let table_start = html.find("id=\"compass-areas\"").expect("areas table");
     let table = &html[table_start..];
     let marker = format!("<th scope=\"row\">{number}. ");
