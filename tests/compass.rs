@@ -108,7 +108,7 @@ async fn add_response(
     municipality: &Municipality,
     survey_id: i32,
     attributes: (&str, &str),
-    answers: &[(&str, Option<&str>, bool)],
+    answers: &[(&str, Option<&str>, Option<f64>, bool)],
 ) {
     let id = radslag::domain::SecretToken::generate().reveal();
     response::ActiveModel {
@@ -125,7 +125,7 @@ async fn add_response(
     .insert(&app.db)
     .await
     .expect("response");
-    for (question, option, dont_know) in answers {
+    for (question, option, number, dont_know) in answers {
         response_answer::ActiveModel {
             municipality_id: Set(municipality.id),
             response_id: Set(id.clone()),
@@ -133,7 +133,7 @@ async fn add_response(
             question_key: Set((*question).to_owned()),
             item_key: Set(None),
             option_key: Set(option.map(str::to_owned)),
-            number_value: Set(None),
+            number_value: Set(*number),
             text_value: Set(None),
             dont_know: Set(*dont_know),
             moderation: Set("none".to_owned()),
@@ -306,23 +306,30 @@ async fn resident_score_comes_from_tagged_scale_answers(backend: Backend) {
         published: Some(closed + 5 * DAY),
         ladder: Some("consultation"),
     };
-    let questions = format!("{},{}", likert("q2", 2), likert("q3", 3));
+    let rating = r#"{"key":"q5","text":{"nb":"Gi en karakter"},"type":"rating","compass_area":5}"#;
+    let questions = format!("{},{},{rating}", likert("q2", 2), likert("q3", 3));
     let survey_id = add_survey(&app, alpha, definition(&questions), times).await;
     // 40 respondents on area 2: ten on each of the four points → 0, 33⅓, 66⅔, 100.
     for point in ["p1", "p2", "p3", "p4"] {
         for _ in 0..10 {
-            add_response(&app, alpha, survey_id, ("25-34", "female"), &[("q2", Some(point), false)]).await;
+            add_response(&app, alpha, survey_id, ("25-34", "female"), &[("q2", Some(point), None, false)]).await;
         }
     }
     // "Don't know" is left out; area 3 has only five respondents.
-    add_response(&app, alpha, survey_id, ("25-34", "male"), &[("q2", None, true)]).await;
+    add_response(&app, alpha, survey_id, ("25-34", "male"), &[("q2", None, None, true)]).await;
     for _ in 0..5 {
-        add_response(&app, alpha, survey_id, ("25-34", "male"), &[("q3", Some("p4"), false)]).await;
+        add_response(&app, alpha, survey_id, ("25-34", "male"), &[("q3", Some("p4"), None, false)]).await;
+    }
+    // Ratings 6 and 8, 15 of each → 60 and 80 → mean 70.
+    for value in [6.0, 8.0] {
+        for _ in 0..15 {
+            add_response(&app, alpha, survey_id, ("35-44", "female"), &[("q5", None, Some(value), false)]).await;
+        }
     }
     // A draft survey's answers never count.
     let draft = SurveyTimes { status: "open", opened: Some(now()), closed: None, published: None, ladder: None };
     let draft_id = add_survey(&app, alpha, definition(&likert("q2", 2)), draft).await;
-    add_response(&app, alpha, draft_id, ("25-34", "male"), &[("q2", Some("p1"), false)]).await;
+    add_response(&app, alpha, draft_id, ("25-34", "male"), &[("q2", Some("p1"), None, false)]).await;
 
     let framework = compass::framework_for(&app.db, alpha).await.expect("db").expect("framework");
     let scores = compass::resident_scores(&app.db, alpha, &framework).await.expect("scores");
@@ -331,6 +338,9 @@ async fn resident_score_comes_from_tagged_scale_answers(backend: Backend) {
     assert!((area2.score.expect("score") - 50.0).abs() < 1e-9);
     // sd = √(10·(50² + (50/3)² · 2 + 50²)/39) = 37.74; 1.96 · sd / √40 = 11.70.
     assert!((area2.margin_of_error.expect("margin") - 11.696).abs() < 0.01, "{:?}", area2.margin_of_error);
+    let area5 = scores.iter().find(|s| s.area == 5).expect("area 5");
+    assert_eq!((area5.answers, area5.respondents), (30, 30));
+    assert!((area5.score.expect("score") - 70.0).abs() < 1e-9);
     let area3 = scores.iter().find(|s| s.area == 3).expect("area 3");
     assert_eq!((area3.respondents, area3.score), (5, None));
 
@@ -340,6 +350,20 @@ async fn resident_score_comes_from_tagged_scale_answers(backend: Backend) {
     assert!(area_row(&page, 3).contains("for få svar"), "{}", area_row(&page, 3));
     assert!(page.contains(&format!("href=\"/results/{survey_id}\"")), "published survey linked");
     assert!(!page.contains(&format!("/results/{draft_id}")));
+
+    // Staff see where the evidence of the last 12 months is thin.
+    let client = admin_client(&app, ALPHA, alpha).await;
+    let (status, staff) = body(client.get(app.url(ALPHA, "/staff/compass")).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    let evidence = &staff[staff.find("id=\"evidence-heading\"").expect("evidence")..];
+    let row = |number: u8| {
+        let start = evidence.find(&format!("<th scope=\"row\">{number}. ")).expect("row");
+        &evidence[start..start + evidence[start..].find("</tr>").expect("end")]
+    };
+    // The open survey counts as evidence for staff, though not on the public page.
+    assert!(row(2).contains("2 undersøkelser, 41 svar."), "{}", row(2));
+    assert!(row(3).contains("Tynt grunnlag: 1 undersøkelse(r), 5 svar."), "{}", row(3));
+    assert!(row(6).contains("Ingen undersøkelse knyttet til området de siste 12 månedene."), "{}", row(6));
 }
 
 async fn dialogue_indicators_match_hand_computed_numbers(backend: Backend) {
@@ -433,6 +457,8 @@ async fn public_page_renders_without_sign_in_in_every_language(backend: Backend)
         }
     }
     compass::record_assessment(&app.db, &app.alpha, &framework, &input, Actor::System).await.expect("assessment");
+    input.assessed_on = "2025-06-01".into();
+    compass::record_assessment(&app.db, &app.alpha, &framework, &input, Actor::System).await.expect("assessment");
     for (query, title, caption) in [
         (
             "",
@@ -454,6 +480,8 @@ async fn public_page_renders_without_sign_in_in_every_language(backend: Backend)
         assert!(page.contains("stroke-dasharray"), "the resident line is dashed, not only coloured");
         assert!(page.contains(&format!("<caption id=\"compass-areas-caption\">{caption}")));
         assert!(page.contains("Alphas vurderer"));
+        assert!(page.contains("<title id=\"trend-title\">"), "trend chart with two assessments");
+        assert!(page.contains("2024-06-01: 11 %"), "trend described in text");
     }
 }
 

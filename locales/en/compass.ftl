@@ -96,3 +96,4 @@ compass-error-points-missing = Enter the points for { $question }.
 compass-error-points-number = The points for { $question } must be a number.
 compass-error-points-range = The points for { $question } must be between 0 and { $max }.
 nav-compass = Compass
+compass-trend-title = Overall score in each official assessment, as a percentage of the maximum

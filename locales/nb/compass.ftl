@@ -96,3 +96,4 @@ compass-error-points-missing = Skriv inn poeng for { $question }.
 compass-error-points-number = Poengene for { $question } må være et tall.
 compass-error-points-range = Poengene for { $question } må være mellom 0 og { $max }.
 nav-compass = Kompasset
+compass-trend-title = Samlet poengsum i hver offisielle vurdering, i prosent av maks

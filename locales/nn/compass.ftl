@@ -96,3 +96,4 @@ compass-error-points-missing = Skriv inn poeng for { $question }.
 compass-error-points-number = Poenga for { $question } må vere eit tal.
 compass-error-points-range = Poenga for { $question } må vere mellom 0 og { $max }.
 nav-compass = Kompasset
+compass-trend-title = Samla poengsum i kvar offisielle vurdering, i prosent av maks

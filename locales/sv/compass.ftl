@@ -96,3 +96,4 @@ compass-error-points-missing = Skriv in poäng för { $question }.
 compass-error-points-number = Poängen för { $question } måste vara ett tal.
 compass-error-points-range = Poängen för { $question } måste vara mellan 0 och { $max }.
 nav-compass = Kompassen
+compass-trend-title = Total poäng i varje officiell bedömning, i procent av max

@@ -255,6 +255,49 @@ fn history_table(language: Language, framework: &Framework, assessments: &[Store
     }
 }
 
+/// A small line chart of the overall total (% of maximum) per assessment,
+/// oldest first; the history table beside it holds the same numbers.
+fn trend_chart(language: Language, assessments: &[StoredAssessment]) -> Markup {
+    if assessments.len() < 2 {
+        return html! {};
+    }
+    let oldest_first: Vec<&StoredAssessment> = assessments.iter().rev().collect();
+    let share = |a: &StoredAssessment| a.totals.overall / a.totals.overall_max.max(1.0) * 100.0;
+    let step = 300.0 / (oldest_first.len() - 1) as f64;
+    let points: Vec<(f64, f64)> =
+        oldest_first.iter().enumerate().map(|(i, a)| (50.0 + i as f64 * step, 170.0 - share(a) * 1.5)).collect();
+    let description = oldest_first
+        .iter()
+        .map(|a| format!("{}: {} %", a.assessed_on, number(language, share(a), 0)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    html! {
+        figure class="compass-trend" {
+            svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200" width="400" height="200" role="img"
+                aria-labelledby="trend-title trend-desc" {
+                title id="trend-title" { (t(language, "compass-trend-title")) }
+                desc id="trend-desc" { (description) }
+                g stroke="#767676" stroke-width="1" {
+                    line x1="50" y1="170" x2="350" y2="170" {}
+                    line x1="50" y1="20" x2="50" y2="170" {}
+                }
+                g font-size="12" fill="#1a1a1a" {
+                    text x="44" y="174" text-anchor="end" { "0" }
+                    text x="44" y="99" text-anchor="end" { "50" }
+                    text x="44" y="24" text-anchor="end" { "100" }
+                    @for ((x, _), assessment) in points.iter().zip(&oldest_first) {
+                        text x=(format!("{x:.1}")) y="188" text-anchor="middle" { (assessment.assessed_on.get(..4).unwrap_or_default()) }
+                    }
+                }
+                polyline points=(points_attribute(&points)) fill="none" stroke="#0062ba" stroke-width="3" {}
+                @for (x, y) in &points {
+                    circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" fill="#0062ba" {}
+                }
+            }
+        }
+    }
+}
+
 /// The dialogue indicators per year.
 pub fn indicators_table(language: Language, indicators: &[YearIndicators]) -> Markup {
     if indicators.is_empty() {
@@ -331,6 +374,7 @@ pub fn public_page(state: &AppState, context: &RequestContext, overview: &Overvi
         section aria-labelledby="compass-history-heading" {
             h2 class="ds-heading" data-size="md" id="compass-history-heading" { (t(language, "compass-history-heading")) }
             (history_table(language, &overview.framework, &overview.assessments))
+            (trend_chart(language, &overview.assessments))
         }
         section aria-labelledby="compass-indicators-heading" {
             h2 class="ds-heading" data-size="md" id="compass-indicators-heading" { (t(language, "compass-indicators-heading")) }
