@@ -25,6 +25,24 @@ pub fn number(language: Language, value: f64, decimals: usize) -> String {
     }
 }
 
+/// The problems with numbers in their values (`max`, `sum`) written with
+/// the language's decimal mark.
+fn localized(language: Language, invalid: Option<&Invalid>) -> Option<Invalid> {
+    invalid.map(|invalid| {
+        let mut copy = invalid.clone();
+        if language != Language::En {
+            for error in &mut copy.0 {
+                for (name, value) in &mut error.args {
+                    if matches!(*name, "max" | "sum") {
+                        *value = value.replace('.', ",");
+                    }
+                }
+            }
+        }
+        copy
+    })
+}
+
 /// Points with the language's decimal mark (`6,1`).
 fn points(language: Language, value: f64) -> String {
     let text = format_points(value);
@@ -542,6 +560,8 @@ pub fn staff_page(
 
 fn import_form(context: &RequestContext, errors: Option<&Invalid>) -> Markup {
     let language = context.language;
+    let localized_errors = localized(language, errors);
+    let errors = localized_errors.as_ref();
     let messages: Vec<String> = errors
         .iter()
         .flat_map(|e| &e.0)
@@ -585,6 +605,8 @@ pub fn assessment_form(
 ) -> Markup {
     let language = context.language;
     let title = t(language, "compass-new-assessment");
+    let localized_errors = localized(language, errors);
+    let errors = localized_errors.as_ref();
     let kind_error = errors.and_then(|e| e.for_field("kind"));
     let content = html! {
         h1 class="ds-heading" data-size="lg" { (title) }
