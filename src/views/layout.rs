@@ -70,6 +70,7 @@ pub fn render(state: &AppState, page: &Page<'_>, content: Markup) -> Markup {
                     p class="ds-paragraph" data-size="sm" {
                         (t(language, "footer-made-with"))
                         @if page.area == Area::Public {
+                            " · " a class="ds-link" href="/kompass" { (t(language, "nav-compass")) }
                             " · " a class="ds-link" href="/staff" { (t(language, "footer-staff-link")) }
                         }
                     }
