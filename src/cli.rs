@@ -52,6 +52,19 @@ enum Command {
     /// Manage the municipalities this installation serves.
     #[command(subcommand)]
     Municipality(MunicipalityCommand),
+    /// Compass frameworks.
+    #[command(subcommand)]
+    Compass(CompassCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CompassCommand {
+    /// Check a compass framework file (the format of docs/compass.md) and
+    /// print its areas and maxima, or the first problem with its JSON path.
+    CheckFramework {
+        /// The JSON file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -180,6 +193,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Demo = cli.command {
         return run_demo().await;
     }
+    if let Command::Compass(command) = &cli.command {
+        return compass_command(command);
+    }
     let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
     match cli.command {
         Command::Serve => {
@@ -203,7 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(command) => user_command(&config, command).await,
         Command::Municipality(command) => municipality_command(&config, command).await,
-        Command::Demo => Ok(()),
+        Command::Demo | Command::Compass(_) => Ok(()),
     }
 }
 
@@ -432,4 +448,25 @@ async fn set_municipality(db: &DatabaseConnection, args: SetArgs) -> anyhow::Res
         println!("{count} population cells imported.");
     }
     Ok(())
+}
+
+fn compass_command(command: &CompassCommand) -> anyhow::Result<()> {
+    match command {
+        CompassCommand::CheckFramework { file } => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let framework = crate::domain::compass::Framework::parse(&text).map_err(|e| anyhow!("{}", describe(&e)))?;
+            println!("{} {}: {}", framework.key, framework.version, framework.name_in(Language::En));
+            for area in &framework.areas {
+                let max = crate::domain::compass::format_points(area.max_points);
+                println!(
+                    "  {}. {} ({max} points, {} sub-questions)",
+                    area.number,
+                    area.name_in(Language::En),
+                    area.sub_questions.len()
+                );
+            }
+            println!("Total: {} points.", crate::domain::compass::format_points(framework.max_points()));
+            Ok(())
+        }
+    }
 }

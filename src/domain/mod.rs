@@ -1,6 +1,7 @@
 //! Pure types and rules, free of I/O. Input is parsed into these once, at the
 //! edge; code that holds one can rely on it being valid.
 
+pub mod compass;
 pub mod demographics;
 pub mod email;
 pub mod language;

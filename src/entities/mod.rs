@@ -3,6 +3,7 @@
 
 pub mod audit_event;
 pub mod compass_assessment;
+pub mod compass_framework;
 pub mod district;
 pub mod invitation;
 pub mod member;

@@ -15,8 +15,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, DeleteMany, EntityTrait, Q
 
 use crate::domain::{Language, Slug};
 use crate::entities::{
-    audit_event, compass_assessment, district, invitation, member, member_link, municipality, municipality_host,
-    outbox_email, population_margin, response, response_answer, sample, staff_session, staff_user, survey,
+    audit_event, compass_assessment, compass_framework, district, invitation, member, member_link, municipality,
+    municipality_host, outbox_email, population_margin, response, response_answer, sample, staff_session, staff_user,
+    survey,
 };
 
 /// An entity whose rows belong to one municipality.
@@ -51,6 +52,7 @@ tenant_owned!(
     response_answer::Entity,
     outbox_email::Entity,
     compass_assessment::Entity,
+    compass_framework::Entity,
 );
 
 /// A municipality's settings, loaded and parsed.

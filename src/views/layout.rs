@@ -70,6 +70,7 @@ pub fn render(state: &AppState, page: &Page<'_>, content: Markup) -> Markup {
                     p class="ds-paragraph" data-size="sm" {
                         (t(language, "footer-made-with"))
                         @if page.area == Area::Public {
+                            " · " a class="ds-link" href="/kompass" { (t(language, "nav-compass")) }
                             " · " a class="ds-link" href="/staff" { (t(language, "footer-staff-link")) }
                         }
                     }
@@ -114,6 +115,7 @@ fn staff_nav(context: &RequestContext, user: &StaffUser) -> Markup {
                     li { a href="/staff/municipalities" { (t(language, "nav-municipalities")) } }
                 } @else {
                     li { a href="/staff" { (t(language, "nav-dashboard")) } }
+                    li { a href="/staff/compass" { (t(language, "nav-compass")) } }
                     @if user.role == crate::domain::Role::Admin {
                         li { a href="/staff/settings" { (t(language, "nav-settings")) } }
                         li { a href="/staff/audit" { (t(language, "nav-audit")) } }

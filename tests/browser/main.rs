@@ -40,6 +40,7 @@ browser_tests!(
     survey_answered_without_javascript,
     open_survey_link_and_dead_links,
     staff_preview_and_paper_entry,
+    compass_pages_pass_the_checks,
 );
 
 mod journeys {
@@ -795,5 +796,69 @@ mod journeys {
         assert!(editor.text().await.contains("Papirsvaret er lagret."));
         editor.check_page("saved").await;
         editor.finish().await;
+    }
+
+    /// The public compass page (radar and trend charts, tables) in two
+    /// languages, and the staff compass pages with a failed assessment.
+    pub async fn compass_pages_pass_the_checks() {
+        use radslag::domain::compass::{AssessmentInput, Framework};
+        let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+        app.add_staff(Some(&app.alpha), "kari@alpha.test", Role::Admin).await;
+        let framework = Framework::shipped().into_iter().find(|f| f.key == "ks-2016").expect("ks");
+        for (date, points) in [("2023-05-10", "4"), ("2025-04-22", "6,5")] {
+            let mut input = AssessmentInput {
+                assessed_on: date.into(),
+                assessor: "KS-Konsulent".into(),
+                kind: "external".into(),
+                ..Default::default()
+            };
+            for area in &framework.areas {
+                for sub in &area.sub_questions {
+                    input.points.insert(sub.key(area), points.into());
+                }
+            }
+            radslag::services::compass::record_assessment(
+                &app.db,
+                &app.alpha,
+                &framework,
+                &input,
+                radslag::services::audit::Actor::System,
+            )
+            .await
+            .expect("assessment");
+        }
+        let Some(mut public) = Browser::start(&app, "compass-public", Audience::Public).await else { return };
+        public.goto(ALPHA, "/kompass").await;
+        assert_eq!(public.heading().await, "Kommunekompasset");
+        public.check_page("kompass-nb").await;
+        public.goto(ALPHA, "/kompass?lang=en").await;
+        public.check_page("kompass-en").await;
+        public.finish().await;
+
+        let Some(mut staff) = Browser::start(&app, "compass-staff", Audience::Staff).await else { return };
+        staff.goto(ALPHA, "/staff/sign-in").await;
+        staff.type_into("E-postadresse", "kari@alpha.test").await;
+        staff.type_into("Passord", PASSWORD).await;
+        staff.submit("Logg inn").await;
+        staff.click_link("Kompasset").await;
+        assert_eq!(staff.path().await, "/staff/compass");
+        staff.check_page("staff-compass").await;
+        staff.click_link("Registrer en vurdering").await;
+        staff.check_page("assessment-form").await;
+        staff.type_into("Vurdert av", "KS-Konsulent").await;
+        // Every field is required in the browser too; fill them, with one
+        // value out of range that only the server can judge.
+        staff
+            .script(
+                "document.querySelectorAll('input[name^=points_]').forEach(i => i.value = '1'); \
+                 document.querySelector('input[name=\"points_1.1\"]').value = '99'; \
+                 document.querySelector('input[name=assessed_on]').value = '2025-01-01';",
+            )
+            .await;
+        staff.submit("Lagre vurderingen").await;
+        staff.check_page("assessment-invalid").await;
+        let messages = staff.check_error_summary().await;
+        assert_eq!(messages, ["Poengene for 1.1 må være mellom 0 og 22,5."]);
+        staff.finish().await;
     }
 }
