@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 
@@ -87,7 +87,7 @@ pub async fn import_framework(
             Invalid(vec![FieldError::new("key", "compass-error-key-shipped").with("key", &framework.key)]).into()
         );
     }
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let existing = municipality
         .find::<compass_framework::Entity>()
         .filter(compass_framework::Column::Key.eq(&framework.key))
@@ -146,7 +146,7 @@ pub async fn record_assessment(
 ) -> Result<i32, ChangeError> {
     let assessment = Assessment::parse(framework, input, surveys::today())?;
     let scores = serde_json::to_string(&assessment.scores).map_err(|e| DbErr::Custom(e.to_string()))?;
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let duplicate = municipality
         .find::<compass_assessment::Entity>()
         .filter(compass_assessment::Column::Framework.eq(&assessment.framework))
