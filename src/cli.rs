@@ -197,7 +197,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&config).await?;
             tracing::info!("worker running");
             tokio::select! {
-                () = crate::worker::run(db) => Ok(()),
+                () = crate::worker::run(db, config.clone()) => Ok(()),
                 () = crate::startup::shutdown_signal() => Ok(()),
             }
         }
