@@ -14,9 +14,7 @@ impl MigrationTrait for Migration {
             .alter_table(Table::alter().table("sample").add_column(big_integer_null("release_at")).to_owned())
             .await?;
         manager
-            .alter_table(
-                Table::alter().table("sample").add_column(boolean("release_held").default(false)).to_owned(),
-            )
+            .alter_table(Table::alter().table("sample").add_column(boolean("release_held").default(false)).to_owned())
             .await
     }
 

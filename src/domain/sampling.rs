@@ -303,11 +303,7 @@ pub fn draw(candidates: &[Candidate], request: &SampleRequest) -> Vec<Drawn> {
     for index in order.into_iter().take(first_wave) {
         waves[index] = 1;
     }
-    chosen
-        .into_iter()
-        .zip(waves)
-        .map(|((member_id, stratum), wave)| Drawn { member_id, stratum, wave })
-        .collect()
+    chosen.into_iter().zip(waves).map(|((member_id, stratum), wave)| Drawn { member_id, stratum, wave }).collect()
 }
 
 /// Why a member cannot be invited now.
@@ -547,7 +543,10 @@ mod tests {
         };
         let today = "2027-01-15";
         assert_eq!(exclusion(&base, today, now, caps), None);
-        assert_eq!(exclusion(&MemberFacts { status: "pending", ..base.clone() }, today, now, caps), Some(Exclusion::Pending));
+        assert_eq!(
+            exclusion(&MemberFacts { status: "pending", ..base.clone() }, today, now, caps),
+            Some(Exclusion::Pending)
+        );
         assert_eq!(
             exclusion(&MemberFacts { status: "deactivated", ..base.clone() }, today, now, caps),
             Some(Exclusion::Deactivated)
@@ -561,10 +560,16 @@ mod tests {
         let invited = MemberFacts { invited_to_this_survey: true, ..base.clone() };
         assert_eq!(exclusion(&invited, today, now, caps), Some(Exclusion::AlreadyInvited));
         let two = [now - 200 * DAY, now - 100 * DAY];
-        assert_eq!(exclusion(&MemberFacts { invited_at: &two, ..base.clone() }, today, now, caps), Some(Exclusion::YearlyCap));
+        assert_eq!(
+            exclusion(&MemberFacts { invited_at: &two, ..base.clone() }, today, now, caps),
+            Some(Exclusion::YearlyCap)
+        );
         let old = [now - 400 * DAY, now - 100 * DAY];
         assert_eq!(exclusion(&MemberFacts { invited_at: &old, ..base.clone() }, today, now, caps), None);
         let recent = [now - 10 * DAY];
-        assert_eq!(exclusion(&MemberFacts { invited_at: &recent, ..base }, today, now, caps), Some(Exclusion::TooRecent));
+        assert_eq!(
+            exclusion(&MemberFacts { invited_at: &recent, ..base }, today, now, caps),
+            Some(Exclusion::TooRecent)
+        );
     }
 }

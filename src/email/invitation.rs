@@ -72,8 +72,8 @@ impl InvitationEmail<'_> {
             .closes_on
             .and_then(|d| d.format(DATE_FORMAT).ok())
             .map(|date| t_with(language, "invitation-email-closes", &[("date", date)]));
-        let influence_line =
-            (!influence.is_empty()).then(|| t_with(language, "invitation-email-influence", &[("influence", influence)]));
+        let influence_line = (!influence.is_empty())
+            .then(|| t_with(language, "invitation-email-influence", &[("influence", influence)]));
         let action = t(language, "invitation-email-button");
         let private = t(language, "invitation-email-private");
         let why = t_with(language, "invitation-email-why", &[municipality()]);
@@ -90,7 +90,10 @@ impl InvitationEmail<'_> {
         if let Some(line) = &closes {
             text.push_str(&format!(" {line}"));
         }
-        text.push_str(&format!("\n\n{action}:\n{}\n\n{private}\n\n-- \n{why}\n{unsubscribe}:\n{}\n", self.link, self.unsubscribe));
+        text.push_str(&format!(
+            "\n\n{action}:\n{}\n\n{private}\n\n-- \n{why}\n{unsubscribe}:\n{}\n",
+            self.link, self.unsubscribe
+        ));
 
         let content = html! {
             p style="margin:0 0 1rem" { (t(language, "invitation-email-greeting")) }

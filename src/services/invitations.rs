@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -83,7 +83,8 @@ pub async fn panel_for<C: ConnectionTrait>(
         }
         invited_at.entry(member_id).or_default().push(row.created_at);
     }
-    let today_date = time::OffsetDateTime::from_unix_timestamp(now).map(|t| t.date()).unwrap_or_else(|_| surveys::today());
+    let today_date =
+        time::OffsetDateTime::from_unix_timestamp(now).map(|t| t.date()).unwrap_or_else(|_| surveys::today());
     let today = today_date.format(surveys::DATE_FORMAT).unwrap_or_default();
     let caps = Caps {
         max_per_year: municipality.max_invitations_per_year,
@@ -149,7 +150,11 @@ impl Preview {
 }
 
 /// The survey of this municipality, if it exists.
-pub async fn survey(db: &DatabaseConnection, municipality: &Municipality, survey_id: i32) -> Result<Survey, InviteError> {
+pub async fn survey(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    survey_id: i32,
+) -> Result<Survey, InviteError> {
     surveys::load(db, municipality, survey_id).await?.ok_or(InviteError::NotFound)
 }
 
@@ -194,7 +199,9 @@ async fn composition(
     for by in Stratifier::ALL {
         let categories: Vec<(String, String)> = match by {
             Stratifier::District => districts.iter().map(|d| (d.code.clone(), d.name.clone())).collect(),
-            Stratifier::AgeBand => AgeBand::ALL.iter().map(|b| (b.as_str().to_owned(), b.as_str().to_owned())).collect(),
+            Stratifier::AgeBand => {
+                AgeBand::ALL.iter().map(|b| (b.as_str().to_owned(), b.as_str().to_owned())).collect()
+            }
             Stratifier::Gender => [Gender::Female, Gender::Male, Gender::Other]
                 .iter()
                 .map(|g| (g.as_str().to_owned(), g.as_str().to_owned()))
@@ -220,13 +227,7 @@ async fn composition(
             let index = match rows.iter().position(|r| r.value == value) {
                 Some(index) => index,
                 None => {
-                    rows.push(CompositionRow {
-                        label: value.clone(),
-                        value,
-                        sample: 0,
-                        eligible: 0,
-                        population: 0,
-                    });
+                    rows.push(CompositionRow { label: value.clone(), value, sample: 0, eligible: 0, population: 0 });
                     rows.len() - 1
                 }
             };
@@ -275,9 +276,9 @@ async fn queue_email<C: ConnectionTrait>(
         .col_expr(invitation::Column::TokenHash, Expr::value(token.hash()))
         .filter(invitation::Column::Id.eq(row.id));
     update = match kind {
-        Kind::Invitation => update
-            .col_expr(invitation::Column::SentAt, Expr::value(now))
-            .filter(invitation::Column::SentAt.is_null()),
+        Kind::Invitation => {
+            update.col_expr(invitation::Column::SentAt, Expr::value(now)).filter(invitation::Column::SentAt.is_null())
+        }
         Kind::Reminder => update
             .col_expr(invitation::Column::RemindersSent, Expr::value(row.reminders_sent + 1))
             .col_expr(invitation::Column::LastReminderAt, Expr::value(now))
@@ -319,7 +320,9 @@ async fn members_by_id<C: ConnectionTrait>(
     let ids: Vec<i32> = ids.into_iter().collect();
     let mut found = HashMap::new();
     for chunk in ids.chunks(500) {
-        for row in municipality.find::<member::Entity>().filter(member::Column::Id.is_in(chunk.to_vec())).all(db).await? {
+        for row in
+            municipality.find::<member::Entity>().filter(member::Column::Id.is_in(chunk.to_vec())).all(db).await?
+        {
             found.insert(row.id, row);
         }
     }
@@ -341,7 +344,8 @@ pub async fn send(
     let txn = db.begin().await?;
     let survey = surveys::load(&txn, municipality, survey_id).await?.ok_or(InviteError::NotFound)?;
     require_open(&survey)?;
-    let seed = i64::try_from(request.seed).map_err(|_| Invalid(vec![FieldError::new("seed", "invitations-error-seed")]))?;
+    let seed =
+        i64::try_from(request.seed).map_err(|_| Invalid(vec![FieldError::new("seed", "invitations-error-seed")]))?;
     if let Some(existing) = municipality
         .find::<sample::Entity>()
         .filter(sample::Column::SurveyId.eq(survey.id))
@@ -656,11 +660,8 @@ pub async fn samples(
         .order_by_desc(sample::Column::Id)
         .all(db)
         .await?;
-    let invitations = municipality
-        .find::<invitation::Entity>()
-        .filter(invitation::Column::SurveyId.eq(survey_id))
-        .all(db)
-        .await?;
+    let invitations =
+        municipality.find::<invitation::Entity>().filter(invitation::Column::SurveyId.eq(survey_id)).all(db).await?;
     Ok(rows
         .into_iter()
         .map(|sample| {

@@ -131,10 +131,17 @@ pub async fn claim_due(db: &DatabaseConnection, now: i64, limit: u64) -> Result<
     Ok(rows)
 }
 
-/// Record that the relay accepted a row. A row marked sent is never claimed again.
+/// What replaces the body of a row once it is sent or given up: bodies hold
+/// personal links whose tokens must not stay in the database.
+pub const REMOVED_BODY: &str = "[removed after sending]";
+
+/// Record that the relay accepted a row, and drop its body (it may hold
+/// personal links). A row marked sent is never claimed again.
 pub async fn mark_sent(db: &DatabaseConnection, id: i32, now: i64) -> Result<(), DbErr> {
     outbox_email::Entity::update_many()
         .col_expr(outbox_email::Column::Status, Expr::value(status::SENT))
+        .col_expr(outbox_email::Column::TextBody, Expr::value(REMOVED_BODY))
+        .col_expr(outbox_email::Column::HtmlBody, Expr::value(REMOVED_BODY))
         .col_expr(outbox_email::Column::SentAt, Expr::value(now))
         .col_expr(outbox_email::Column::Attempts, Expr::col(outbox_email::Column::Attempts).add(1))
         .col_expr(outbox_email::Column::LastError, Expr::value(Option::<String>::None))
@@ -146,7 +153,8 @@ pub async fn mark_sent(db: &DatabaseConnection, id: i32, now: i64) -> Result<(),
 }
 
 /// Record a failed attempt: retry later with back-off, or give up after
-/// [`MAX_ATTEMPTS`]. `permanent` gives up at once (e.g. an invalid address).
+/// [`MAX_ATTEMPTS`] (dropping the body). `permanent` gives up at once (e.g.
+/// an invalid address).
 /// Returns the new status.
 pub async fn mark_failed(
     db: &DatabaseConnection,
@@ -159,7 +167,13 @@ pub async fn mark_failed(
     let give_up = permanent || attempts >= MAX_ATTEMPTS;
     let new_status = if give_up { status::FAILED } else { status::PENDING };
     let reason: String = reason.chars().take(1000).collect();
-    outbox_email::Entity::update_many()
+    let mut update = outbox_email::Entity::update_many();
+    if give_up {
+        update = update
+            .col_expr(outbox_email::Column::TextBody, Expr::value(REMOVED_BODY))
+            .col_expr(outbox_email::Column::HtmlBody, Expr::value(REMOVED_BODY));
+    }
+    update
         .col_expr(outbox_email::Column::Status, Expr::value(new_status))
         .col_expr(outbox_email::Column::Attempts, Expr::value(attempts))
         .col_expr(outbox_email::Column::NextAttemptAt, Expr::value(now + backoff_seconds(attempts)))
