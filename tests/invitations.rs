@@ -587,3 +587,66 @@ async fn admins_mark_bouncing_addresses(backend: Backend) {
     let editor = editor(&app, ALPHA, &app.alpha).await;
     assert_eq!(editor.get(app.url(ALPHA, "/staff/bounces")).send().await.expect("GET").status(), 403);
 }
+
+/// The command line works on a database file of its own (SQLite): it invites
+/// with a seed, prints the composition, and marks bounces.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_invites_and_marks_bounces() {
+    let dir = std::env::temp_dir().join("radslag-tests");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join(format!("cli-{}.db", &radslag::domain::SecretToken::generate().reveal()[..12]));
+    let url = format!("sqlite://{}", file.display());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_radslag"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RADSLAG_BASE_URL", "http://panel.example.no")
+            .env("RADSLAG_SENDER", "panel@example.no")
+            .env("RADSLAG_SESSION_KEY", "0123456789abcdef0123456789abcdef")
+            .env("RADSLAG_DATABASE_URL", &url)
+            .output()
+            .expect("run")
+    };
+    let added = run(&["municipality", "add", "--slug", "vik", "--name", "Vik kommune", "--host", "vik.example.no"]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let config = common::test_config(&url, None, 1, 1);
+    let db = radslag::db::connect(&config).await.expect("db");
+    let vik = radslag::services::municipalities::by_slug(&db, "vik").await.expect("query").expect("vik");
+    let app_like = TestApp {
+        port: 1,
+        db: db.clone(),
+        alpha: vik.clone(),
+        beta: vik.clone(),
+        mail_dir: dir.clone(),
+        smtp: common::smtp::SmtpServer::start().await,
+        backend: Backend::Sqlite,
+    };
+    add_members(&app_like, &vik, "c", 9).await;
+    let survey_id = open_survey(&app_like, &vik).await.to_string();
+
+    let dry = run(&["invite", &survey_id, "--municipality", "vik", "--sample", "4", "--seed", "11", "--dry-run"]);
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(text.contains("Drew 4 of 9 eligible members (method simple, seed 11)."), "{text}");
+    assert!(text.contains("district") && text.contains("Dry run"), "{text}");
+    assert!(invitations_of(&app_like, survey_id.parse().expect("id")).await.is_empty());
+
+    let sent =
+        run(&["invite", &survey_id, "--municipality", "vik", "--sample", "4", "--seed", "11", "--soft-launch", "50%"]);
+    let text = String::from_utf8_lossy(&sent.stdout);
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    assert!(text.contains("Invited 4 members (sample 1); 2 emails queued now, the rest on release."), "{text}");
+    assert_eq!(outbox_rows(&app_like).await.len(), 2);
+
+    let twice = run(&["invite", &survey_id, "--municipality", "vik", "--sample", "4", "--seed", "11"]);
+    assert!(!twice.status.success(), "the same sample is not sent twice");
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("was sent already"));
+
+    let bounced = run(&["bounce", "C0@example.no", "--municipality", "vik"]);
+    assert!(bounced.status.success(), "{}", String::from_utf8_lossy(&bounced.stderr));
+    let member = member::Entity::find().filter(member::Column::Email.eq("c0@example.no")).one(&db).await.expect("q");
+    assert!(member.expect("member").email_invalid);
+    let unknown = run(&["bounce", "nobody@example.no", "--municipality", "vik"]);
+    assert!(!unknown.status.success());
+}
