@@ -66,6 +66,7 @@ invitations-error-soft-launch = Enter a percentage from 1 to 99, or leave the fi
 invitations-error-not-open = The survey is not open, so nobody can be invited now.
 invitations-error-nobody = No members can be invited right now.
 
+nav-bounces = Bounced emails
 bounces-title = Email addresses that do not work
 bounces-intro = When an email bounces, mark the address here. The member is then left out of new samples until the address is corrected.
 bounces-email = Email address

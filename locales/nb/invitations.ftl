@@ -66,6 +66,7 @@ invitations-error-soft-launch = Skriv en prosent fra 1 til 99, eller la feltet s
 invitations-error-not-open = Undersøkelsen er ikke åpen, så ingen kan inviteres nå.
 invitations-error-nobody = Ingen medlemmer kan inviteres akkurat nå.
 
+nav-bounces = Returnerte e-poster
 bounces-title = E-postadresser som ikke virker
 bounces-intro = Når en e-post kommer i retur, kan du markere adressen her. Medlemmet blir da ikke med i nye utvalg før adressen er rettet.
 bounces-email = E-postadresse

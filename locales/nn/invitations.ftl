@@ -66,6 +66,7 @@ invitations-error-soft-launch = Skriv ein prosent frå 1 til 99, eller la feltet
 invitations-error-not-open = Undersøkinga er ikkje open, så ingen kan inviterast no.
 invitations-error-nobody = Ingen medlemmer kan inviterast akkurat no.
 
+nav-bounces = Returnerte e-postar
 bounces-title = E-postadresser som ikkje verkar
 bounces-intro = Når ein e-post kjem i retur, kan du markere adressa her. Medlemmen blir då ikkje med i nye utval før adressa er retta.
 bounces-email = E-postadresse

@@ -66,6 +66,7 @@ invitations-error-soft-launch = Skriv en procentsats från 1 till 99, eller läm
 invitations-error-not-open = Enkäten är inte öppen, så ingen kan bjudas in nu.
 invitations-error-nobody = Inga medlemmar kan bjudas in just nu.
 
+nav-bounces = Studsade e-postmeddelanden
 bounces-title = E-postadresser som inte fungerar
 bounces-intro = När ett e-postmeddelande studsar kan du markera adressen här. Medlemmen kommer då inte med i nya urval förrän adressen är rättad.
 bounces-email = E-postadress
