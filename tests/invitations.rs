@@ -27,16 +27,17 @@ on_both_backends!(
     a_soft_launch_sends_wave_one_then_the_rest,
     staff_of_another_municipality_cannot_invite,
     admins_mark_bouncing_addresses,
+    the_demo_invites_a_sample_to_open_surveys_once,
 );
 
-// Questions are left out: the definition's `Question` combines
-// `deny_unknown_fields` with a flattened `type`, which serde cannot read back.
 const DEFINITION: &str = r#"{
   "languages": ["nb", "en"],
   "title": {"nb": "Parken i sentrum", "en": "The park in the centre"},
   "purpose": {"nb": "Vi planlegger parken på nytt.", "en": "We are redesigning the park."},
   "influence": {"nb": "Hvilke aktiviteter parken får plass til.", "en": "Which activities the park makes room for."},
-  "sections": [{"key": "s1", "title": {"nb": "Parken", "en": "The park"}, "questions": []}]
+  "sections": [{"key": "s1", "title": {"nb": "Parken", "en": "The park"}, "questions": [
+    {"key": "q1", "type": "rating", "text": {"nb": "Hvor fornøyd er du?", "en": "How satisfied are you?"}}
+  ]}]
 }"#;
 
 async fn open_survey(app: &TestApp, municipality: &Municipality) -> i32 {
@@ -383,6 +384,8 @@ async fn sending_delivers_one_email_per_member_with_a_hashed_personal_link(backe
         let row = rows.iter().find(|r| r.member_id == Some(member.id)).expect("invitation");
         assert_eq!(row.token_hash, radslag::domain::token::hash_token_text(&token));
         assert!(row.sent_at.is_some());
+        let answer_page = app.client().get(&link).send().await.expect("GET link");
+        assert_eq!(answer_page.status(), 200, "the personal link opens the survey");
         tokens.push(token);
     }
     wait_for_outbox(&app, "all sent", |rows| rows.len() == 3 && rows.iter().all(|r| r.status == "sent")).await;
@@ -586,6 +589,26 @@ async fn admins_mark_bouncing_addresses(backend: Backend) {
     assert!(!event.details.contains("b0@example.no") && !event.subject.contains("b0@example.no"));
     let editor = editor(&app, ALPHA, &app.alpha).await;
     assert_eq!(editor.get(app.url(ALPHA, "/staff/bounces")).send().await.expect("GET").status(), 403);
+}
+
+async fn the_demo_invites_a_sample_to_open_surveys_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    radslag::demo::seed(&app.db, &app.base_url()).await.expect("seed");
+    let fjordvik = radslag::services::municipalities::by_slug(&app.db, "fjordvik").await.expect("q").expect("fjordvik");
+    let had = invitation::Entity::find().all(&app.db).await.expect("rows").len();
+    add_members(&app, &fjordvik, "demo", 90).await;
+    let survey_id = open_survey(&app, &fjordvik).await;
+    radslag::demo::seed(&app.db, &app.base_url()).await.expect("seed again");
+    let invited = invitations_of(&app, survey_id).await;
+    assert_eq!(invited.len(), 60, "a stratified sample of 60");
+    assert!(invited.iter().all(|i| i.stratum.as_deref().is_some_and(|s| s.starts_with("district="))));
+    radslag::demo::seed(&app.db, &app.base_url()).await.expect("and again");
+    assert_eq!(invitations_of(&app, survey_id).await.len(), 60, "seeding twice invites nobody new");
+    assert_eq!(invitation::Entity::find().all(&app.db).await.expect("rows").len(), had + 60);
+    wait_for_outbox(&app, "demo invitations sent", |rows| {
+        rows.iter().filter(|r| r.kind == "invitation" && r.status == "sent").count() == 60
+    })
+    .await;
 }
 
 /// The command line works on a database file of its own (SQLite): it invites
