@@ -28,6 +28,7 @@ on_both_backends!(
     staff_of_another_municipality_cannot_invite,
     admins_mark_bouncing_addresses,
     the_demo_invites_a_sample_to_open_surveys_once,
+    a_large_sample_is_queued_in_one_transaction_and_delivered,
 );
 
 const DEFINITION: &str = r#"{
@@ -609,6 +610,60 @@ async fn the_demo_invites_a_sample_to_open_surveys_once(backend: Backend) {
         rows.iter().filter(|r| r.kind == "invitation" && r.status == "sent").count() == 60
     })
     .await;
+}
+
+/// Prints the time to queue and to deliver 1,000 invitations (one run).
+async fn a_large_sample_is_queued_in_one_transaction_and_delivered(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let count = 1000;
+    let rows = (0..count).map(|i| member::ActiveModel {
+        municipality_id: Set(app.alpha.id),
+        email: Set(format!("big{i}@example.no")),
+        birth_year: Set(1940 + i % 60),
+        gender: Set(if i % 2 == 0 { "female" } else { "male" }.into()),
+        district: Set(["sentrum", "nord", "sor"][(i % 3) as usize].into()),
+        language: Set("nb".into()),
+        source: Set("self".into()),
+        status: Set("active".into()),
+        consent_version: Set("2026-11".into()),
+        consent_at: Set(0),
+        email_invalid: Set(false),
+        created_at: Set(0),
+        ..Default::default()
+    });
+    member::Entity::insert_many(rows.collect::<Vec<_>>()).exec_without_returning(&app.db).await.expect("members");
+    let survey_id = open_survey(&app, &app.alpha).await;
+    let request = SampleRequest {
+        method: Method::Stratified { size: count as usize, by: vec![radslag::domain::sampling::Stratifier::District] },
+        seed: 1,
+        soft_launch_percent: None,
+    };
+    let started = std::time::Instant::now();
+    let outcome = invitations::send(
+        &app.db,
+        &app.base_url(),
+        &app.alpha,
+        survey_id,
+        &request,
+        radslag::services::audit::Actor::System,
+    )
+    .await
+    .expect("send");
+    let queued_in = started.elapsed();
+    assert_eq!(outcome.queued, count as usize);
+    for _ in 0..1200 {
+        if app.smtp.messages().len() >= count as usize {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let delivered_in = started.elapsed();
+    assert_eq!(app.smtp.messages().len(), count as usize, "every invitation reached the relay");
+    eprintln!(
+        "{backend:?}: {count} invitations queued in {:.2} s, all delivered over SMTP after {:.2} s",
+        queued_in.as_secs_f64(),
+        delivered_in.as_secs_f64()
+    );
 }
 
 /// The command line works on a database file of its own (SQLite): it invites

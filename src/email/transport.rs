@@ -153,6 +153,19 @@ mod tests {
         assert!(!formatted.contains("List-Unsubscribe"));
     }
 
+    #[tokio::test]
+    async fn the_file_transport_writes_eml_files() {
+        let dir = std::env::temp_dir().join(format!("radslag-eml-{}", crate::domain::SecretToken::generate().reveal()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let mailer = Mailer::Files(AsyncFileTransport::new(&dir));
+        mailer.send(message("panel@example.no", &row()).expect("message")).await.expect("written");
+        let files: Vec<_> = std::fs::read_dir(&dir).expect("read").filter_map(Result::ok).collect();
+        assert_eq!(files.len(), 1);
+        let text = std::fs::read_to_string(files[0].path()).expect("eml");
+        assert!(text.contains("List-Unsubscribe: <https://panel.example.no/u/0123>"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn bad_addresses_are_reported_without_the_address() {
         let mut bad = row();
