@@ -109,15 +109,7 @@ pub fn backoff_seconds(attempts: i32) -> i64 {
 /// row; SQLite has one writer at a time.
 pub async fn claim_due(db: &DatabaseConnection, now: i64, limit: u64) -> Result<Vec<outbox_email::Model>, DbErr> {
     let txn = db.begin().await?;
-    let mut query = outbox_email::Entity::find()
-        .filter(outbox_email::Column::Status.eq(status::PENDING))
-        .filter(outbox_email::Column::NextAttemptAt.lte(now))
-        .order_by_asc(outbox_email::Column::NextAttemptAt)
-        .order_by_asc(outbox_email::Column::Id)
-        .limit(limit);
-    if db.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
+    let query = due_rows(now, limit, db.get_database_backend());
     let rows = query.all(&txn).await?;
     if !rows.is_empty() {
         outbox_email::Entity::update_many()
@@ -134,6 +126,22 @@ pub async fn claim_due(db: &DatabaseConnection, now: i64, limit: u64) -> Result<
 /// What replaces the body of a row once it is sent or given up: bodies hold
 /// personal links whose tokens must not stay in the database.
 pub const REMOVED_BODY: &str = "[removed after sending]";
+
+/// The query selecting due rows, locking them on PostgreSQL (`FOR UPDATE
+/// SKIP LOCKED`) so concurrent workers skip each other's rows.
+fn due_rows(now: i64, limit: u64, backend: DbBackend) -> sea_orm::Select<outbox_email::Entity> {
+    let query = outbox_email::Entity::find()
+        .filter(outbox_email::Column::Status.eq(status::PENDING))
+        .filter(outbox_email::Column::NextAttemptAt.lte(now))
+        .order_by_asc(outbox_email::Column::NextAttemptAt)
+        .order_by_asc(outbox_email::Column::Id)
+        .limit(limit);
+    if backend == DbBackend::Postgres {
+        query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+    } else {
+        query
+    }
+}
 
 /// Record that the relay accepted a row, and drop its body (it may hold
 /// personal links). A row marked sent is never claimed again.
@@ -188,6 +196,16 @@ pub async fn mark_failed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_claims_skip_locked_rows() {
+        use sea_orm::QueryTrait;
+        let postgres = due_rows(100, 50, DbBackend::Postgres).build(DbBackend::Postgres).to_string();
+        assert!(postgres.ends_with("FOR UPDATE SKIP LOCKED"), "{postgres}");
+        assert!(postgres.contains("\"status\" = 'pending'") && postgres.contains("LIMIT 50"), "{postgres}");
+        let sqlite = due_rows(100, 50, DbBackend::Sqlite).build(DbBackend::Sqlite).to_string();
+        assert!(!sqlite.contains("FOR UPDATE"), "{sqlite}");
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

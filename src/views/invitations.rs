@@ -50,10 +50,11 @@ fn composition_table(language: Language, by: Stratifier, rows: &[CompositionRow]
     let sample_total: usize = rows.iter().map(|r| r.sample).sum();
     let eligible_total: usize = rows.iter().map(|r| r.eligible).sum();
     let population_total: i64 = rows.iter().map(|r| r.population).sum();
+    let caption_id = format!("composition-{}-caption", by.code().replace('_', "-"));
     html! {
-        div class="table-scroll" {
+        div class="table-scroll" tabindex="0" role="region" aria-labelledby=(caption_id) {
             table class="ds-table" data-border {
-                caption { (t(language, &format!("invitations-composition-{}", by.code().replace('_', "-")))) }
+                caption id=(caption_id) { (t(language, &format!("invitations-composition-{}", by.code().replace('_', "-")))) }
                 thead { tr {
                     th scope="col" { (t(language, &format!("invitations-dimension-{}", by.code().replace('_', "-")))) }
                     th scope="col" class="numeric" { (t(language, "invitations-column-sample")) }
@@ -88,31 +89,35 @@ fn sample_form(context: &RequestContext, survey_id: i32, input: &SampleInput, er
     html! {
         form method="post" action={ "/staff/surveys/" (survey_id) "/invitations/preview" } class="stack" {
             (csrf_field(context))
-            fieldset class="ds-fieldset" id=(field_id("method")) aria-describedby=[method_error.map(|_| "method-error")] {
+            fieldset class="ds-fieldset" aria-describedby=[method_error.map(|_| "method-error")] {
                 legend class="ds-label" { (t(language, "invitations-method")) }
                 @if let Some(error) = method_error {
                     p class="ds-validation-message" data-color="danger" id="method-error" { (field_error(language, error)) }
                 }
-                @for method in ["all", "simple", "stratified"] {
+                @for (index, method) in ["all", "simple", "stratified"].into_iter().enumerate() {
+                    @let id = if index == 0 { field_id("method") } else { format!("method-{method}") };
                     div class="ds-field" {
-                        input class="ds-input" type="radio" name="method" value=(method) id={ "method-" (method) }
-                            checked[input.method == method || (input.method.is_empty() && method == "simple")];
-                        label class="ds-label" for={ "method-" (method) } { (t(language, &format!("invitations-method-{method}"))) }
+                        input class="ds-input" type="radio" name="method" value=(method) id=(id)
+                            checked[input.method == method || (input.method.is_empty() && method == "simple")]
+                            aria-invalid=[method_error.map(|_| "true")];
+                        label class="ds-label" for=(id) { (t(language, &format!("invitations-method-{method}"))) }
                     }
                 }
             }
             (TextField { name: "size", label: t(language, "invitations-size"), value: &input.size, input_type: "number",
                 autocomplete: "off", hint: Some(t(language, "invitations-size-hint")), required: false }.render(language, errors))
-            fieldset class="ds-fieldset" id=(field_id("strata")) aria-describedby=[strata_error.map(|_| "strata-error")] {
+            fieldset class="ds-fieldset" aria-describedby=[strata_error.map(|_| "strata-error")] {
                 legend class="ds-label" { (t(language, "invitations-strata")) }
                 @if let Some(error) = strata_error {
                     p class="ds-validation-message" data-color="danger" id="strata-error" { (field_error(language, error)) }
                 }
-                @for by in Stratifier::ALL {
+                @for (index, by) in Stratifier::ALL.into_iter().enumerate() {
+                    @let id = if index == 0 { field_id("strata") } else { format!("strata-{}", by.code()) };
                     div class="ds-field" {
-                        input class="ds-input" type="checkbox" name="strata" value=(by.code()) id={ "strata-" (by.code()) }
-                            checked[input.strata.iter().any(|s| s.split(',').any(|p| p.trim() == by.code()))];
-                        label class="ds-label" for={ "strata-" (by.code()) } {
+                        input class="ds-input" type="checkbox" name="strata" value=(by.code()) id=(id)
+                            checked[input.strata.iter().any(|s| s.split(',').any(|p| p.trim() == by.code()))]
+                            aria-invalid=[strata_error.map(|_| "true")];
+                        label class="ds-label" for=(id) {
                             (t(language, &format!("invitations-dimension-{}", by.code().replace('_', "-"))))
                         }
                     }
@@ -185,9 +190,9 @@ fn samples_section(context: &RequestContext, survey_id: i32, samples: &[SampleSu
             @if samples.is_empty() {
                 p class="ds-paragraph" { (t(language, "invitations-samples-none")) }
             } @else {
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="region" aria-labelledby="samples-caption" {
                     table class="ds-table" data-border {
-                        caption { (t(language, "invitations-samples-caption")) }
+                        caption id="samples-caption" { (t(language, "invitations-samples-caption")) }
                         thead { tr {
                             th scope="col" { (t(language, "invitations-column-when")) }
                             th scope="col" { (t(language, "invitations-method")) }
