@@ -10,10 +10,12 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::{Config, ProcessEnv};
 use crate::domain::municipality::{Settings, SettingsInput, parse_districts};
+use crate::domain::sampling::{self, SampleInput};
 use crate::domain::validation::Invalid;
 use crate::domain::{Email, Language, NewPassword, Role, Slug};
 use crate::i18n::field_error;
 use crate::services::audit::Actor;
+use crate::services::invitations::{self, InviteError};
 use crate::services::municipalities::{self, ChangeError};
 use crate::services::staff::{self, CreateUserError};
 use crate::services::tenant::Municipality;
@@ -55,6 +57,16 @@ enum Command {
     /// Compass frameworks.
     #[command(subcommand)]
     Compass(CompassCommand),
+    /// Invite panel members to an open survey: prints the sample's
+    /// composition and what was queued.
+    Invite(InviteArgs),
+    /// Mark a member's email address as bouncing, so samples leave it out.
+    Bounce {
+        /// The member's email address.
+        email: String,
+        #[command(flatten)]
+        municipality: MunicipalityArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,6 +77,32 @@ enum CompassCommand {
         /// The JSON file.
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+struct InviteArgs {
+    /// The survey's id.
+    survey_id: i32,
+    #[command(flatten)]
+    municipality: MunicipalityArg,
+    /// Draw a random sample of N members.
+    #[arg(long, value_name = "N", conflicts_with = "all", required_unless_present = "all")]
+    sample: Option<String>,
+    /// Invite every eligible member.
+    #[arg(long)]
+    all: bool,
+    /// Stratify the sample, e.g. district,age_band,gender.
+    #[arg(long, value_name = "LIST", requires = "sample")]
+    stratify: Option<String>,
+    /// Seed of the draw (default: a new random one, printed).
+    #[arg(long)]
+    seed: Option<String>,
+    /// Send this share first and the rest on release, e.g. 10%.
+    #[arg(long, value_name = "PERCENT")]
+    soft_launch: Option<String>,
+    /// Show the sample without sending anything.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -213,12 +251,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&config).await?;
             tracing::info!("worker running");
             tokio::select! {
-                () = crate::worker::run(db) => Ok(()),
+                () = crate::worker::run(db, config.clone()) => Ok(()),
                 () = crate::startup::shutdown_signal() => Ok(()),
             }
         }
         Command::User(command) => user_command(&config, command).await,
         Command::Municipality(command) => municipality_command(&config, command).await,
+        Command::Invite(args) => invite(&config, args).await,
+        Command::Bounce { email, municipality } => {
+            let db = open(&config).await?;
+            let municipality = pick_municipality(&db, &config, &municipality).await?;
+            let email = Email::parse(&email).map_err(|e| anyhow!("EMAIL: {e}"))?;
+            if !invitations::mark_bouncing(&db, &municipality, &email, Actor::CommandLine).await? {
+                bail!("no member of {} has that address", municipality.name);
+            }
+            println!("Marked as bouncing; the member is left out of new samples.");
+            Ok(())
+        }
         Command::Demo | Command::Compass(_) => Ok(()),
     }
 }
@@ -469,4 +518,64 @@ fn compass_command(command: &CompassCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn invite(config: &Config, args: InviteArgs) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let municipality = pick_municipality(&db, config, &args.municipality).await?;
+    let method = match (args.all, &args.stratify) {
+        (true, _) => "all",
+        (false, Some(_)) => "stratified",
+        (false, None) => "simple",
+    };
+    let input = SampleInput {
+        method: method.to_owned(),
+        size: args.sample.unwrap_or_default(),
+        strata: args.stratify.into_iter().collect(),
+        seed: args.seed.unwrap_or_default(),
+        soft_launch: args.soft_launch.unwrap_or_default(),
+    };
+    let request = input.parse(sampling::new_seed()).map_err(|e| anyhow!("{}", describe(&e)))?;
+    let invite_error = |error: InviteError| match error {
+        InviteError::Invalid(invalid) => anyhow!("{}", describe(&invalid)),
+        InviteError::NotFound => anyhow!("no survey {} in {}", args.survey_id, municipality.name),
+        InviteError::AlreadySent(id) => anyhow!("this sample (seed {}) was sent already as sample {id}", request.seed),
+        InviteError::Db(error) => error.into(),
+    };
+    let survey = invitations::survey(&db, &municipality, args.survey_id).await.map_err(invite_error)?;
+    let preview = invitations::preview(&db, &municipality, &survey, &request).await.map_err(invite_error)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Drew {} of {} eligible members (method {}, seed {}).",
+        preview.drawn.len(),
+        preview.eligible,
+        request.method.code(),
+        request.seed
+    )?;
+    for (reason, count) in &preview.excluded {
+        writeln!(out, "  left out, {reason}: {count}")?;
+    }
+    for (by, rows) in &preview.composition {
+        writeln!(out, "\n{:<24} {:>8} {:>10} {:>12}", by.code(), "sample", "eligible", "population")?;
+        for row in rows {
+            writeln!(out, "{:<24} {:>8} {:>10} {:>12}", row.label, row.sample, row.eligible, row.population)?;
+        }
+    }
+    if args.dry_run {
+        writeln!(out, "\nDry run: nothing was sent.")?;
+        return Ok(());
+    }
+    let outcome = invitations::send(&db, &config.base_url, &municipality, survey.id, &request, Actor::CommandLine)
+        .await
+        .map_err(invite_error)?;
+    writeln!(
+        out,
+        "\nInvited {} members (sample {}); {} emails queued now{}.",
+        outcome.invited,
+        outcome.sample_id,
+        outcome.queued,
+        if outcome.queued < outcome.invited { ", the rest on release" } else { "" }
+    )?;
+    Ok(())
 }

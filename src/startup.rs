@@ -61,7 +61,11 @@ impl Application {
 
     /// Serve until Ctrl-C or SIGTERM, then finish open requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let worker = self.state.config.run_worker.then(|| tokio::spawn(crate::worker::run(self.state.db.clone())));
+        let worker = self
+            .state
+            .config
+            .run_worker
+            .then(|| tokio::spawn(crate::worker::run(self.state.db.clone(), self.state.config.clone())));
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -1,24 +1,73 @@
-//! Background work: housekeeping now; the email outbox joins it here.
-//! Runs inside `serve` or alone as `radslag worker`.
+//! Background work: sending the email outbox, reminders, releasing soft
+//! launches, and housekeeping. Runs inside `serve` (when `run_worker` is on)
+//! or alone as `radslag worker`; several workers may run against one
+//! PostgreSQL database.
 
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use crate::services::{rate_limit, staff};
+use crate::config::Config;
+use crate::email::delivery;
+use crate::email::transport::Mailer;
+use crate::services::{invitations, outbox, rate_limit, staff};
 
+/// How often the outbox is looked at when nothing wakes the worker.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How often reminders and soft-launch releases are checked.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 /// How often housekeeping runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(300);
 
-/// Run forever (until the task is dropped).
-pub async fn run(db: DatabaseConnection) {
-    let mut interval = tokio::time::interval(HOUSEKEEPING_EVERY);
+/// Run forever (until the task is dropped). Email is sent as soon as it is
+/// queued in this process, and at least every second otherwise.
+pub async fn run(db: DatabaseConnection, config: Config) {
+    let mailer = match Mailer::from_config(&config) {
+        Ok(mailer) => Some(mailer),
+        Err(error) => {
+            tracing::error!(error = %error, "email will not be sent");
+            None
+        }
+    };
+    let mut schedule = tokio::time::interval(SCHEDULE_EVERY);
+    let mut housekeeping_timer = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
-        interval.tick().await;
-        if let Err(error) = housekeeping(&db).await {
-            tracing::warn!(error = %error, "housekeeping failed");
+        tokio::select! {
+            () = outbox::queued() => {}
+            () = tokio::time::sleep(POLL_EVERY) => {}
+            _ = schedule.tick() => {
+                if let Err(error) = scheduled(&db, &config).await {
+                    tracing::warn!(error = %error, "reminders or releases failed");
+                }
+            }
+            _ = housekeeping_timer.tick() => {
+                if let Err(error) = housekeeping(&db).await {
+                    tracing::warn!(error = %error, "housekeeping failed");
+                }
+            }
+        }
+        if let Some(mailer) = &mailer {
+            match delivery::deliver_due(&db, mailer, &config.sender).await {
+                Ok(round) if round != delivery::Round::default() => {
+                    tracing::info!(sent = round.sent, retrying = round.retrying, failed = round.failed, "outbox round");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "outbox round failed"),
+            }
         }
     }
+}
+
+/// Queue due reminders and release soft launches whose time has come.
+/// Idempotent: running it twice in a row queues nothing the second time.
+pub async fn scheduled(db: &DatabaseConnection, config: &Config) -> Result<(), sea_orm::DbErr> {
+    let now = crate::services::now();
+    let released = invitations::release_due_soft_launches(db, &config.base_url, now).await?;
+    let reminded = invitations::send_due_reminders(db, &config.base_url, now).await?;
+    if released + reminded > 0 {
+        tracing::info!(released, reminded, "invitations queued by schedule");
+    }
+    Ok(())
 }
 
 /// Delete expired sessions and stale rate-limit counters.

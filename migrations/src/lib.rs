@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_resident_loop;
 mod m20261123_000003_compass;
+mod m20261124_000101_soft_launch_release;
 
 /// Every migration, in the order it must run.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_resident_loop::Migration),
             Box::new(m20261123_000003_compass::Migration),
+            Box::new(m20261124_000101_soft_launch_release::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 //! its own module, called in order from [`seed`].
 
 mod compass;
+mod invitations;
 mod panel;
 mod responses;
 mod surveys;
@@ -130,6 +131,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &url::Url) -> anyhow::Resul
         }
         panel::seed(db, base_url, &municipality).await?;
         surveys::seed(db, base_url, &municipality).await?;
+        invitations::seed(db, base_url, &municipality).await?;
         responses::seed(db, base_url, &municipality).await?;
         compass::seed(db, base_url, &municipality).await?;
     }

@@ -10,6 +10,7 @@ pub mod member;
 pub mod municipality;
 pub mod password;
 pub mod role;
+pub mod sampling;
 pub mod survey;
 pub mod token;
 pub mod validation;

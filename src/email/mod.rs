@@ -1,4 +1,7 @@
 //! Email: message templates (text and HTML), transports (SMTP, files) and the
 //! outbox worker that sends queued rows.
 
+pub mod delivery;
+pub mod invitation;
 pub mod layout;
+pub mod transport;

@@ -17,6 +17,8 @@ pub struct Model {
     pub drawn: i32,
     pub created_by: Option<i32>,
     pub created_at: i64,
+    pub release_at: Option<i64>,
+    pub release_held: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -119,6 +119,7 @@ fn staff_nav(context: &RequestContext, user: &StaffUser) -> Markup {
                     @if user.role == crate::domain::Role::Admin {
                         li { a href="/staff/settings" { (t(language, "nav-settings")) } }
                         li { a href="/staff/audit" { (t(language, "nav-audit")) } }
+                        li { a href="/staff/bounces" { (t(language, "nav-bounces")) } }
                     }
                 }
             }

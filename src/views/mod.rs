@@ -6,6 +6,7 @@ pub mod compass;
 pub mod components;
 pub mod email;
 pub mod errors;
+pub mod invitations;
 pub mod layout;
 pub mod panel;
 pub mod public;

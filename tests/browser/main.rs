@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod invitations;
 mod surveys;
 
 use common::{ALPHA, BETA, Backend, PASSWORD, spawn_app};
