@@ -2,3 +2,4 @@
 //! outbox worker that sends queued rows.
 
 pub mod layout;
+pub mod panel;
