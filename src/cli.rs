@@ -52,6 +52,30 @@ enum Command {
     /// Manage the municipalities this installation serves.
     #[command(subcommand)]
     Municipality(MunicipalityCommand),
+    /// Manage panel members.
+    #[command(subcommand)]
+    Panel(PanelCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PanelCommand {
+    /// Import members from a CSV file with the columns
+    /// email,birth_year,gender,district,language,source (and optionally
+    /// mobile,campaign,education). Every row is checked; with any problem
+    /// nothing is imported, unless --skip-invalid. Imported members get an
+    /// email asking them to confirm.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Import the valid rows even if others have problems.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Write the rows that were not imported, with the reasons, to this CSV file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        municipality: MunicipalityArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,6 +227,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(command) => user_command(&config, command).await,
         Command::Municipality(command) => municipality_command(&config, command).await,
+        Command::Panel(command) => panel_command(&config, command).await,
         Command::Demo => Ok(()),
     }
 }
@@ -432,4 +457,54 @@ async fn set_municipality(db: &DatabaseConnection, args: SetArgs) -> anyhow::Res
         println!("{count} population cells imported.");
     }
     Ok(())
+}
+
+async fn panel_command(config: &Config, command: PanelCommand) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    match command {
+        PanelCommand::Import { file, skip_invalid, report, municipality } => {
+            let municipality = pick_municipality(&db, config, &municipality).await?;
+            let data = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let outcome = crate::services::panel::import_members(
+                &db,
+                &municipality,
+                &config.base_url,
+                &data,
+                skip_invalid,
+                Actor::CommandLine,
+            )
+            .await?;
+            let lines: Vec<String> =
+                outcome.problems.iter().map(|p| crate::views::panel::import_problem_line(Language::En, p)).collect();
+            if let Some(path) = &report {
+                let mut writer =
+                    csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+                writer.write_record(["line", "column", "problem"])?;
+                for problem in &outcome.problems {
+                    let column = problem.args.iter().find(|(k, _)| *k == "column").map_or("", |(_, v)| v.as_str());
+                    let line = problem.field.trim_start_matches("line ");
+                    writer.write_record([line, column, &field_error(Language::En, problem)])?;
+                }
+                writer.flush()?;
+            }
+            if outcome.imported == 0 && !outcome.problems.is_empty() {
+                bail!("nothing imported; {} problem(s): {}", lines.len(), lines.join("; "));
+            }
+            println!(
+                "{} member(s) imported into {}; each was emailed a confirmation link.",
+                outcome.imported, municipality.name
+            );
+            if !lines.is_empty() {
+                println!(
+                    "{} row problem(s) skipped{}:",
+                    lines.len(),
+                    report.as_ref().map_or(String::new(), |p| format!(" (see {})", p.display()))
+                );
+                for line in lines {
+                    println!("  {line}");
+                }
+            }
+            Ok(())
+        }
+    }
 }

@@ -29,6 +29,7 @@ on_both_backends!(
     members_stay_inside_their_municipality,
     consent_renewal_emails_once_then_deactivates,
     unconfirmed_sign_ups_are_purged_after_seven_days,
+    demo_members_are_seeded_once_and_skewed_like_real_panels,
 );
 
 /// Emails queued for `address`, oldest first.
@@ -816,4 +817,119 @@ async fn unconfirmed_sign_ups_are_purged_after_seven_days(backend: Backend) {
     assert!(member_by_email(&app, "old@example.no").await.is_none());
     assert!(member_by_email(&app, "new@example.no").await.is_some());
     assert!(member_by_email(&app, "active@example.no").await.is_some());
+}
+
+/// `radslag panel import` against a fresh SQLite file.
+#[tokio::test]
+async fn command_line_import_is_all_or_nothing_and_reports_skipped_rows() {
+    let dir = std::env::temp_dir()
+        .join("radslag-tests")
+        .join(format!("panel-cli-{}", radslag::domain::SecretToken::generate().reveal()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let database = format!("sqlite://{}/cli.db", dir.display());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_radslag"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RADSLAG_DATABASE_URL", &database)
+            .env("RADSLAG_BASE_URL", "https://panel.alpha.test")
+            .env("RADSLAG_SENDER", "panel@alpha.test")
+            .env("RADSLAG_SESSION_KEY", "0123456789abcdef0123456789abcdef")
+            .output()
+            .expect("run radslag")
+    };
+    let districts = dir.join("districts.txt");
+    std::fs::write(&districts, "sentrum;Sentrum\nnord;Nord\nsor;Sør\n").expect("districts");
+    assert!(
+        run(&["municipality", "add", "--slug", "alpha", "--name", "Alpha kommune", "--host", "alpha.test"])
+            .status
+            .success()
+    );
+    let set = run(&["municipality", "set", "alpha", "--districts-file", districts.to_str().expect("path")]);
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+
+    let file = dir.join("members.csv");
+    std::fs::write(&file, IMPORT_CSV.replace("existing@example.no", "eva@example.no")).expect("csv");
+    let file = file.to_str().expect("path");
+    let refused = run(&["panel", "import", file, "--municipality", "alpha"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("nothing imported")
+            && stderr.contains("Line 3 (birth_year)")
+            && stderr.contains("Line 6 (district)"),
+        "{stderr}"
+    );
+
+    let db = sea_orm::Database::connect(&database).await.expect("connect");
+    assert_eq!(member::Entity::find().count(&db).await.expect("count"), 0);
+
+    let report = dir.join("report.csv");
+    let imported = run(&[
+        "panel",
+        "import",
+        file,
+        "--municipality",
+        "alpha",
+        "--skip-invalid",
+        "--report",
+        report.to_str().expect("path"),
+    ]);
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    // The municipality offers only bokmål, so line 5 (English) is refused too.
+    assert!(stdout.contains("2 member(s) imported"), "{stdout}");
+    assert_eq!(member::Entity::find().count(&db).await.expect("count"), 2);
+    assert_eq!(outbox_email::Entity::find().count(&db).await.expect("count"), 2, "each imported member is emailed");
+    let report = std::fs::read_to_string(&report).expect("report");
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "line,column,problem");
+    assert!(lines[1].starts_with("3,birth_year,") && lines[2].starts_with("5,language,"), "{report}");
+    assert!(lines[3].starts_with("6,district,Choose the district"), "{report}");
+    assert_eq!(lines.len(), 4);
+}
+
+async fn demo_members_are_seeded_once_and_skewed_like_real_panels(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    radslag::demo::seed(&app.db, &app.base_url()).await.expect("first seed");
+    let fjordvik = municipalities::by_slug(&app.db, "fjordvik").await.expect("query").expect("fjordvik");
+    let lillevik = municipalities::by_slug(&app.db, "lillevik").await.expect("query").expect("lillevik");
+    let count = |m: &Municipality| {
+        let id = m.id;
+        let db = app.db.clone();
+        async move { member::Entity::find().filter(member::Column::MunicipalityId.eq(id)).count(&db).await.expect("count") }
+    };
+    assert_eq!((count(&fjordvik).await, count(&lillevik).await), (400, 60));
+    radslag::demo::seed(&app.db, &app.base_url()).await.expect("second seed");
+    assert_eq!((count(&fjordvik).await, count(&lillevik).await), (400, 60), "seeding again creates nothing");
+
+    let overview = panel::overview(&app.db, &fjordvik).await.expect("overview");
+    let group = |dimension: &str, key: &str| {
+        overview
+            .breakdowns
+            .iter()
+            .find(|b| b.dimension == dimension)
+            .expect("dimension")
+            .groups
+            .iter()
+            .find(|g| g.key == key)
+            .expect("group")
+            .clone()
+    };
+    assert!(overview.by_status.iter().any(|(s, n)| s == "pending" && *n > 0));
+    assert!(overview.paused > 0);
+    assert!(group("gender", "female").members > group("gender", "male").members);
+    assert_eq!(group("district", "sentrum").representation, panel::Representation::Over);
+    assert_eq!(group("age_band", "55-66").representation, panel::Representation::Over);
+    assert_eq!(group("age_band", "16-24").representation, panel::Representation::Under);
+    let recruited = group("source", "self").members + group("source", "register").members;
+    assert!(recruited * 10 > overview.active * 8, "mostly self-registered or from the register");
+    let example = member::Entity::find()
+        .filter(member::Column::Email.eq("medlem0001@fjordvik.example"))
+        .one(&app.db)
+        .await
+        .expect("query");
+    assert!(example.is_some());
 }

@@ -182,3 +182,6 @@ panel-import-error-source = The source must be self, register, event or import.
 panel-import-error-repeated = The email address appears more than once in the file.
 panel-import-error-exists = The email address is already a panel member and is left unchanged.
 panel-import-error-campaign = The campaign name can have at most 100 characters.
+nav-panel = Citizen panel
+panel-home-join = Join the panel
+panel-home-sign-in = Sign in to My page

@@ -182,3 +182,6 @@ panel-import-error-source = Kilden må være self, register, event eller import.
 panel-import-error-repeated = E-postadressen står flere ganger i filen.
 panel-import-error-exists = E-postadressen er allerede med i panelet og blir ikke endret.
 panel-import-error-campaign = Kampanjenavnet kan ha høyst 100 tegn.
+nav-panel = Innbyggerpanelet
+panel-home-join = Bli med i panelet
+panel-home-sign-in = Logg inn på Min side

@@ -182,3 +182,6 @@ panel-import-error-source = Kjelda må vere self, register, event eller import.
 panel-import-error-repeated = E-postadressa står fleire gonger i fila.
 panel-import-error-exists = E-postadressa er alt med i panelet og vert ikkje endra.
 panel-import-error-campaign = Kampanjenamnet kan ha høgst 100 teikn.
+nav-panel = Innbyggjarpanelet
+panel-home-join = Bli med i panelet
+panel-home-sign-in = Logg inn på Mi side

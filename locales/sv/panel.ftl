@@ -182,3 +182,6 @@ panel-import-error-source = Källan måste vara self, register, event eller impo
 panel-import-error-repeated = E-postadressen finns flera gånger i filen.
 panel-import-error-exists = E-postadressen är redan med i panelen och ändras inte.
 panel-import-error-campaign = Kampanjnamnet får ha högst 100 tecken.
+nav-panel = Medborgarpanelen
+panel-home-join = Gå med i panelen
+panel-home-sign-in = Logga in på Mina sidor

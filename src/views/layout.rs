@@ -114,6 +114,7 @@ fn staff_nav(context: &RequestContext, user: &StaffUser) -> Markup {
                     li { a href="/staff/municipalities" { (t(language, "nav-municipalities")) } }
                 } @else {
                     li { a href="/staff" { (t(language, "nav-dashboard")) } }
+                    li { a href="/staff/panel" { (t(language, "nav-panel")) } }
                     @if user.role == crate::domain::Role::Admin {
                         li { a href="/staff/settings" { (t(language, "nav-settings")) } }
                         li { a href="/staff/audit" { (t(language, "nav-audit")) } }
