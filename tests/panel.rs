@@ -30,6 +30,7 @@ on_both_backends!(
     consent_renewal_emails_once_then_deactivates,
     unconfirmed_sign_ups_are_purged_after_seven_days,
     demo_members_are_seeded_once_and_skewed_like_real_panels,
+    join_and_sign_in_requests_are_rate_limited_per_address,
 );
 
 /// Emails queued for `address`, oldest first.
@@ -932,4 +933,31 @@ async fn demo_members_are_seeded_once_and_skewed_like_real_panels(backend: Backe
         .await
         .expect("query");
     assert!(example.is_some());
+}
+
+async fn join_and_sign_in_requests_are_rate_limited_per_address(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let client = app.client();
+    let mut statuses = Vec::new();
+    for n in 0..11 {
+        let email = format!("person{n}@example.no");
+        statuses.push(post_join(&app, &client, ALPHA, &join_form(&email, "1980")).await.status().as_u16());
+    }
+    assert!(statuses[..10].iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(statuses[10], 429);
+    assert_eq!(member::Entity::find().count(&app.db).await.expect("count"), 10, "the refused request stored nothing");
+
+    let token = csrf_token(&client, &app.url(ALPHA, "/panel/sign-in")).await;
+    let mut last = 0;
+    for _ in 0..11 {
+        let response = client
+            .post(app.url(ALPHA, "/panel/sign-in"))
+            .form(&[("csrf", token.as_str()), ("email", "person0@example.no")])
+            .send()
+            .await
+            .expect("sign-in request");
+        last = response.status().as_u16();
+    }
+    assert_eq!(last, 429, "sign-in link requests are limited too");
+    assert_eq!(emails_to(&app, "person0@example.no").await.len(), 11, "one confirmation plus ten links at most");
 }

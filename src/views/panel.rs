@@ -612,8 +612,6 @@ pub struct ImportResult<'a> {
     pub imported: usize,
     /// Problems by line.
     pub problems: &'a [FieldError],
-    /// Whether invalid rows were skipped.
-    pub skipped: bool,
 }
 
 /// `GET /staff/panel/import`: upload a CSV of members.
@@ -626,26 +624,36 @@ pub fn import(
 ) -> Markup {
     let language = context.language;
     let title = t(language, "panel-import-title");
+    // Nothing was imported because of problems: an error to fix in the file.
+    let failed = result.is_some_and(|r| r.imported == 0 && !r.problems.is_empty());
     let content = html! {
         h1 class="ds-heading" data-size="lg" { (title) }
         p class="ds-paragraph" { (t(language, "panel-import-intro")) }
+        @if missing_file {
+            (error_summary(language, Some(&crate::views::components::single_error("file", "panel-import-error-no-file"))))
+        }
         @if let Some(result) = result {
             @if result.imported > 0 {
                 (alert("success", html! { p class="ds-paragraph" role="status" id="import-done" {
                     (t_with(language, "panel-import-done", &[("count", result.imported.to_string())]))
                 } }))
             }
-            @if !result.problems.is_empty() {
+            @if failed {
                 div class="ds-error-summary" id="error-summary" tabindex="-1" role="alert" aria-labelledby="import-problems-heading" {
-                    h2 class="ds-heading" data-size="xs" id="import-problems-heading" {
-                        @if result.skipped { (t(language, "panel-import-skipped-heading")) } @else { (t(language, "panel-import-failed-heading")) }
-                    }
-                    ul class="ds-list error-list" {
+                    h2 class="ds-heading" data-size="xs" id="import-problems-heading" { (t(language, "panel-import-failed-heading")) }
+                    ul class="ds-list" {
                         @for problem in result.problems {
-                            li { (import_problem_line(language, problem)) }
+                            li { a class="ds-link" href={ "#" (field_id("file")) } { (import_problem_line(language, problem)) } }
                         }
                     }
                 }
+            } @else if !result.problems.is_empty() {
+                (alert("warning", html! {
+                    h2 class="ds-heading" data-size="xs" id="import-skipped-heading" { (t(language, "panel-import-skipped-heading")) }
+                    ul class="ds-list" id="import-skipped" {
+                        @for problem in result.problems { li { (import_problem_line(language, problem)) } }
+                    }
+                }))
             }
         }
         form method="post" action={ "/staff/panel/import?csrf=" (context.csrf_token) } enctype="multipart/form-data" class="stack" {
@@ -653,10 +661,17 @@ pub fn import(
                 label class="ds-label" for=(field_id("file")) { (t(language, "panel-import-file")) }
                 p class="ds-paragraph field-hint" data-size="sm" id="file-hint" { (t(language, "panel-import-file-hint")) }
                 @if missing_file {
-                    p class="ds-validation-message" data-color="danger" id="file-error" { (t(language, "panel-import-error-no-file")) }
+                    p class="ds-validation-message" data-color="danger" id="field-file-error" { (t(language, "panel-import-error-no-file")) }
+                } @else if failed {
+                    ul class="ds-list error-list" id="field-file-error" {
+                        @for problem in result.map_or(&[][..], |r| r.problems) {
+                            li class="ds-validation-message" data-color="danger" { (import_problem_line(language, problem)) }
+                        }
+                    }
                 }
                 input class="ds-input" type="file" name="file" id=(field_id("file")) accept=".csv,text/csv" required
-                    aria-describedby=(if missing_file { "file-hint file-error" } else { "file-hint" });
+                    aria-invalid=[(missing_file || failed).then_some("true")]
+                    aria-describedby=(if missing_file || failed { "file-hint field-file-error" } else { "file-hint" });
             }
             div class="ds-field" {
                 input class="ds-input" type="checkbox" name="skip_invalid" value="yes" id=(field_id("skip_invalid"));

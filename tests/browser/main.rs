@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod panel;
 mod surveys;
 
 use common::{ALPHA, BETA, Backend, PASSWORD, spawn_app};
@@ -796,4 +797,14 @@ mod journeys {
         editor.check_page("saved").await;
         editor.finish().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panel_resident_joins_uses_my_page_and_leaves() {
+    panel::resident_joins_uses_my_page_and_leaves().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panel_staff_overview_members_and_import() {
+    panel::staff_overview_members_and_import().await
 }

@@ -100,6 +100,6 @@ pub async fn import(
     let outcome =
         panel::import_members(&state.db, &municipality, base, &data, skip_invalid, admin.user.actor()).await?;
     let status = if outcome.imported == 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let result = ImportResult { imported: outcome.imported, problems: &outcome.problems, skipped: skip_invalid };
+    let result = ImportResult { imported: outcome.imported, problems: &outcome.problems };
     Ok((status, views::import(&state, &context, &admin.user, Some(&result), false)).into_response())
 }
