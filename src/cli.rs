@@ -488,7 +488,14 @@ async fn panel_command(config: &Config, command: PanelCommand) -> anyhow::Result
                 writer.flush()?;
             }
             if outcome.imported == 0 && !outcome.problems.is_empty() {
-                bail!("nothing imported; {} problem(s): {}", lines.len(), lines.join("; "));
+                const SHOWN: usize = 20;
+                let more = lines.len().saturating_sub(SHOWN);
+                let rest = if more > 0 { format!("; and {more} more (use --report FILE)") } else { String::new() };
+                bail!(
+                    "nothing imported; {} problem(s): {}{rest}",
+                    lines.len(),
+                    lines[..lines.len().min(SHOWN)].join("; ")
+                );
             }
             println!(
                 "{} member(s) imported into {}; each was emailed a confirmation link.",

@@ -51,12 +51,14 @@ fn radio_group(
         fieldset class="ds-fieldset" aria-describedby=[problem.as_ref().map(|(id, _)| id.as_str())] {
             legend class="ds-label" { (legend) }
             (problem_message(&problem))
-            @for (index, (value, label)) in options.iter().enumerate() {
-                @let id = if index == 0 { field_id(name) } else { format!("{}-{value}", field_id(name)) };
-                div class="ds-field" {
-                    input class="ds-input" type="radio" name=(name) value=(value) id=(id) checked[current == value]
-                        aria-invalid=[problem.as_ref().map(|_| "true")];
-                    label class="ds-label" for=(id) { (label) }
+            div class="choices" {
+                @for (index, (value, label)) in options.iter().enumerate() {
+                    @let id = if index == 0 { field_id(name) } else { format!("{}-{value}", field_id(name)) };
+                    div class="choice" {
+                        input class="ds-input" type="radio" name=(name) value=(value) id=(id) checked[current == value]
+                            aria-invalid=[problem.as_ref().map(|_| "true")];
+                        label class="ds-label" for=(id) { (label) }
+                    }
                 }
             }
         }
@@ -148,10 +150,12 @@ fn consent_checkbox(language: Language, errors: Option<&Invalid>, checked: bool)
     html! {
         div class="ds-field" {
             (problem_message(&problem))
-            input class="ds-input" type="checkbox" name="consent" value="yes" id=(field_id("consent")) required
-                checked[checked] aria-invalid=[problem.as_ref().map(|_| "true")]
-                aria-describedby=[problem.as_ref().map(|(id, _)| id.as_str())];
-            label class="ds-label" for=(field_id("consent")) { (t(language, "panel-consent-checkbox")) }
+            div class="choice" {
+                input class="ds-input" type="checkbox" name="consent" value="yes" id=(field_id("consent")) required
+                    checked[checked] aria-invalid=[problem.as_ref().map(|_| "true")]
+                    aria-describedby=[problem.as_ref().map(|(id, _)| id.as_str())];
+                label class="ds-label" for=(field_id("consent")) { (t(language, "panel-consent-checkbox")) }
+            }
         }
     }
 }
@@ -673,7 +677,7 @@ pub fn import(
                     aria-invalid=[(missing_file || failed).then_some("true")]
                     aria-describedby=(if missing_file || failed { "file-hint field-file-error" } else { "file-hint" });
             }
-            div class="ds-field" {
+            div class="choice" {
                 input class="ds-input" type="checkbox" name="skip_invalid" value="yes" id=(field_id("skip_invalid"));
                 label class="ds-label" for=(field_id("skip_invalid")) { (t(language, "panel-import-skip-invalid")) }
             }
