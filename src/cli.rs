@@ -67,6 +67,9 @@ enum Command {
         #[command(flatten)]
         municipality: MunicipalityArg,
     },
+    /// Manage panel members.
+    #[command(subcommand)]
+    Panel(PanelCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +106,27 @@ struct InviteArgs {
     /// Show the sample without sending anything.
     #[arg(long)]
     dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum PanelCommand {
+    /// Import members from a CSV file with the columns
+    /// email,birth_year,gender,district,language,source (and optionally
+    /// mobile,campaign,education). Every row is checked; with any problem
+    /// nothing is imported, unless --skip-invalid. Imported members get an
+    /// email asking them to confirm.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Import the valid rows even if others have problems.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Write the rows that were not imported, with the reasons, to this CSV file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        municipality: MunicipalityArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -268,6 +292,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Marked as bouncing; the member is left out of new samples.");
             Ok(())
         }
+        Command::Panel(command) => panel_command(&config, command).await,
         Command::Demo | Command::Compass(_) => Ok(()),
     }
 }
@@ -515,6 +540,63 @@ fn compass_command(command: &CompassCommand) -> anyhow::Result<()> {
                 );
             }
             println!("Total: {} points.", crate::domain::compass::format_points(framework.max_points()));
+            Ok(())
+        }
+    }
+}
+
+async fn panel_command(config: &Config, command: PanelCommand) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    match command {
+        PanelCommand::Import { file, skip_invalid, report, municipality } => {
+            let municipality = pick_municipality(&db, config, &municipality).await?;
+            let data = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let outcome = crate::services::panel::import_members(
+                &db,
+                &municipality,
+                &config.base_url,
+                &data,
+                skip_invalid,
+                Actor::CommandLine,
+            )
+            .await?;
+            let lines: Vec<String> =
+                outcome.problems.iter().map(|p| crate::views::panel::import_problem_line(Language::En, p)).collect();
+            if let Some(path) = &report {
+                let mut writer =
+                    csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+                writer.write_record(["line", "column", "problem"])?;
+                for problem in &outcome.problems {
+                    let column = problem.args.iter().find(|(k, _)| *k == "column").map_or("", |(_, v)| v.as_str());
+                    let line = problem.field.trim_start_matches("line ");
+                    writer.write_record([line, column, &field_error(Language::En, problem)])?;
+                }
+                writer.flush()?;
+            }
+            if outcome.imported == 0 && !outcome.problems.is_empty() {
+                const SHOWN: usize = 20;
+                let more = lines.len().saturating_sub(SHOWN);
+                let rest = if more > 0 { format!("; and {more} more (use --report FILE)") } else { String::new() };
+                bail!(
+                    "nothing imported; {} problem(s): {}{rest}",
+                    lines.len(),
+                    lines[..lines.len().min(SHOWN)].join("; ")
+                );
+            }
+            println!(
+                "{} member(s) imported into {}; each was emailed a confirmation link.",
+                outcome.imported, municipality.name
+            );
+            if !lines.is_empty() {
+                println!(
+                    "{} row problem(s) skipped{}:",
+                    lines.len(),
+                    report.as_ref().map_or(String::new(), |p| format!(" (see {})", p.display()))
+                );
+                for line in lines {
+                    println!("  {line}");
+                }
+            }
             Ok(())
         }
     }

@@ -41,7 +41,7 @@ pub async fn run(db: DatabaseConnection, config: Config) {
                 }
             }
             _ = housekeeping_timer.tick() => {
-                if let Err(error) = housekeeping(&db).await {
+                if let Err(error) = housekeeping(&db, &config).await {
                     tracing::warn!(error = %error, "housekeeping failed");
                 }
             }
@@ -71,11 +71,16 @@ pub async fn scheduled(db: &DatabaseConnection, config: &Config) -> Result<(), s
 }
 
 /// Delete expired sessions and stale rate-limit counters.
-pub async fn housekeeping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+pub async fn housekeeping(db: &DatabaseConnection, config: &Config) -> Result<(), sea_orm::DbErr> {
     let sessions = staff::purge_expired_sessions(db).await?;
     let counters = rate_limit::purge_stale(db).await?;
-    if sessions + counters > 0 {
-        tracing::info!(sessions, counters, "housekeeping removed expired rows");
+    let unconfirmed = crate::services::panel::purge_unconfirmed(db).await?;
+    if sessions + counters + unconfirmed > 0 {
+        tracing::info!(sessions, counters, unconfirmed, "housekeeping removed expired rows");
+    }
+    let renewals = crate::services::panel::renew_consents(db, &config.base_url).await?;
+    if renewals.emailed + renewals.deactivated > 0 {
+        tracing::info!(emailed = renewals.emailed, deactivated = renewals.deactivated, "consent renewals");
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod margins;
 pub mod member;
 pub mod municipality;
 pub mod password;
+pub mod profile;
 pub mod role;
 pub mod sampling;
 pub mod survey;

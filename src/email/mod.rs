@@ -4,4 +4,5 @@
 pub mod delivery;
 pub mod invitation;
 pub mod layout;
+pub mod panel;
 pub mod transport;

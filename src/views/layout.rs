@@ -116,6 +116,7 @@ fn staff_nav(context: &RequestContext, user: &StaffUser) -> Markup {
                 } @else {
                     li { a href="/staff" { (t(language, "nav-dashboard")) } }
                     li { a href="/staff/compass" { (t(language, "nav-compass")) } }
+                    li { a href="/staff/panel" { (t(language, "nav-panel")) } }
                     @if user.role == crate::domain::Role::Admin {
                         li { a href="/staff/settings" { (t(language, "nav-settings")) } }
                         li { a href="/staff/audit" { (t(language, "nav-audit")) } }

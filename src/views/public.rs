@@ -15,6 +15,11 @@ pub fn home(state: &AppState, context: &RequestContext, municipality: &Municipal
     let content = html! {
         h1 class="ds-heading" data-size="xl" { (title) }
         p class="ds-paragraph lead" data-size="lg" { (t(language, "home-lead")) }
+        p class="ds-paragraph" {
+            a class="ds-button" data-variant="primary" href="/panel/join" { (t(language, "panel-home-join")) }
+            " "
+            a class="ds-link" href="/panel/sign-in" { (t(language, "panel-home-sign-in")) }
+        }
         section aria-labelledby="how-heading" {
             h2 class="ds-heading" data-size="md" id="how-heading" { (t(language, "home-how-heading")) }
             ol class="ds-list steps" {

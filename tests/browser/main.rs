@@ -9,6 +9,7 @@
 mod common;
 mod harness;
 mod invitations;
+mod panel;
 mod surveys;
 
 use common::{ALPHA, BETA, Backend, PASSWORD, spawn_app};
@@ -862,4 +863,14 @@ mod journeys {
         assert_eq!(messages, ["Poengene for 1.1 må være mellom 0 og 22,5."]);
         staff.finish().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panel_resident_joins_uses_my_page_and_leaves() {
+    panel::resident_joins_uses_my_page_and_leaves().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panel_staff_overview_members_and_import() {
+    panel::staff_overview_members_and_import().await
 }
