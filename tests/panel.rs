@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ALPHA, BETA, Backend, TestApp, csrf_token, spawn_app};
+use common::{ALPHA, BETA, Backend, SentEmail, TestApp, csrf_token, spawn_app};
 use radslag::domain::margins::MarginCell;
 use radslag::domain::{AgeBand, DistrictCode, Gender, Role};
 use radslag::entities::{audit_event, invitation, member, member_link, outbox_email, response, survey};
@@ -12,7 +12,7 @@ use radslag::services::audit::Actor;
 use radslag::services::tenant::Municipality;
 use radslag::services::{municipalities, panel};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 on_both_backends!(
     joining_and_confirming_activates_the_member,
@@ -33,18 +33,13 @@ on_both_backends!(
     join_and_sign_in_requests_are_rate_limited_per_address,
 );
 
-/// Emails queued for `address`, oldest first.
-async fn emails_to(app: &TestApp, address: &str) -> Vec<outbox_email::Model> {
-    outbox_email::Entity::find()
-        .filter(outbox_email::Column::ToAddress.eq(address))
-        .order_by_asc(outbox_email::Column::Id)
-        .all(&app.db)
-        .await
-        .expect("outbox")
+/// Emails to `address`, oldest first, as delivered.
+async fn emails_to(app: &TestApp, address: &str) -> Vec<SentEmail> {
+    app.sent_emails_to(address).await
 }
 
 /// The link in an email's text that contains `fragment`, made to reach the test app.
-fn link_in(email: &outbox_email::Model, fragment: &str) -> String {
+fn link_in(email: &SentEmail, fragment: &str) -> String {
     email
         .text_body
         .split_whitespace()

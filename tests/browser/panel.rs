@@ -3,22 +3,17 @@
 //! overview, member list and import on a desktop.
 
 use radslag::domain::Role;
-use radslag::entities::{member, outbox_email};
+use radslag::entities::member;
 use radslag::services::panel;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;
 
 use crate::common::{ALPHA, Backend, PASSWORD, TestApp, spawn_app};
 use crate::harness::{Audience, Browser};
 
 /// The path of the newest emailed link to `address` containing `fragment`.
 async fn emailed_path(app: &TestApp, address: &str, fragment: &str) -> String {
-    let mail = outbox_email::Entity::find()
-        .filter(outbox_email::Column::ToAddress.eq(address))
-        .order_by_desc(outbox_email::Column::Id)
-        .one(&app.db)
-        .await
-        .expect("outbox")
-        .expect("an email");
+    let mails = app.sent_emails_to(address).await;
+    let mail = mails.last().expect("an email");
     let link = mail.text_body.split_whitespace().find(|w| w.contains(fragment)).expect("link").to_owned();
     let url = url::Url::parse(&link).expect("url");
     url.path().to_owned()

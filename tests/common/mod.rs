@@ -240,3 +240,64 @@ pub async fn sign_in(client: &reqwest::Client, base: &str, email: &str, password
 
 /// Shared handle type for tests that need the app in several tasks.
 pub type SharedApp = Arc<TestApp>;
+
+/// An email as the outbox queued it and the SMTP listener received it: the
+/// outbox row's kind and subject, the delivered text and HTML (the worker
+/// clears bodies from the outbox once sent, since they hold personal links).
+#[derive(Debug, Clone)]
+pub struct SentEmail {
+    /// Outbox kind (`confirm`, `invitation`, …).
+    pub kind: String,
+    /// Recipient.
+    pub to_address: String,
+    /// Subject line.
+    pub subject: String,
+    /// Delivered plain text.
+    pub text_body: String,
+    /// Delivered HTML.
+    pub html_body: String,
+}
+
+impl TestApp {
+    /// Every email queued for `address`, oldest first, once all have been
+    /// delivered to the SMTP listener (waits up to 15 s).
+    pub async fn sent_emails_to(&self, address: &str) -> Vec<SentEmail> {
+        use radslag::entities::outbox_email;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let rows = outbox_email::Entity::find()
+                .filter(outbox_email::Column::ToAddress.eq(address))
+                .order_by_asc(outbox_email::Column::Id)
+                .all(&self.db)
+                .await
+                .expect("outbox");
+            let mails = self.smtp.messages_to(address);
+            let delivered: Vec<SentEmail> = rows
+                .iter()
+                .filter_map(|row| {
+                    let mail = mails
+                        .iter()
+                        .find(|m| m.raw_header("Message-ID").as_deref() == Some(row.message_id.as_str()))?;
+                    Some(SentEmail {
+                        kind: row.kind.clone(),
+                        to_address: row.to_address.clone(),
+                        subject: row.subject.clone(),
+                        text_body: mail.text(),
+                        html_body: mail.html(),
+                    })
+                })
+                .collect();
+            if delivered.len() == rows.len() {
+                return delivered;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} of {} emails to {address} delivered",
+                delivered.len(),
+                rows.len()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
