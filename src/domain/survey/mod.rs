@@ -5,6 +5,8 @@
 //! it is stored as JSON in the database and exported and imported as is.
 
 pub mod answer;
+pub mod edit;
+pub mod file;
 pub mod condition;
 pub mod validate;
 
@@ -227,7 +229,8 @@ impl QuestionKind {
     }
 }
 
-/// A question.
+/// A question. (Unknown fields are refused by [`QuestionKind`]: serde does
+/// not support `deny_unknown_fields` together with `flatten`.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     /// Stable key stored with answers, unique in the survey.
