@@ -1,5 +1,6 @@
 # Surveys: builder, lifecycle, file format.
 
+surveys-nav = Surveys
 surveys-title = Surveys
 surveys-none = There are no surveys yet.
 surveys-caption = All surveys, newest first

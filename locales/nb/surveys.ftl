@@ -1,5 +1,6 @@
 # Spørreundersøkelser: bygger, livsløp, filformat.
 
+surveys-nav = Spørreundersøkelser
 surveys-title = Spørreundersøkelser
 surveys-none = Det finnes ingen spørreundersøkelser ennå.
 surveys-caption = Alle spørreundersøkelser, nyeste først

@@ -1,5 +1,6 @@
 # Spørjeundersøkingar: byggjar, livsløp, filformat.
 
+surveys-nav = Spørjeundersøkingar
 surveys-title = Spørjeundersøkingar
 surveys-none = Det finst ingen spørjeundersøkingar enno.
 surveys-caption = Alle spørjeundersøkingar, nyaste først

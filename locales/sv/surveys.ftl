@@ -1,5 +1,6 @@
 # Enkäter: byggare, livscykel, filformat.
 
+surveys-nav = Enkäter
 surveys-title = Enkäter
 surveys-none = Det finns inga enkäter ännu.
 surveys-caption = Alla enkäter, nyaste först

@@ -434,8 +434,15 @@ pub async fn import_file(
     let transaction = db.begin().await?;
     let created = create_draft(&transaction, municipality, &file.definition, &settings, actor).await?;
     store(&transaction, municipality, created.id, &file.definition, &columns).await?;
-    audit::record(&transaction, Some(municipality.id), actor, "survey.import", &format!("survey:{}", created.id), json!({}))
-        .await?;
+    audit::record(
+        &transaction,
+        Some(municipality.id),
+        actor,
+        "survey.import",
+        &format!("survey:{}", created.id),
+        json!({}),
+    )
+    .await?;
     let survey = load(&transaction, municipality, created.id).await?.ok_or(DbErr::RecordNotFound("survey".into()))?;
     transaction.commit().await?;
     Ok(survey)
@@ -453,7 +460,8 @@ pub async fn duplicate(
     original: &Survey,
     actor: Actor,
 ) -> Result<Survey, DbErr> {
-    let settings = SurveySettings { kind: original.kind, closes_on: original.closes_on, ladder_step: original.ladder_step };
+    let settings =
+        SurveySettings { kind: original.kind, closes_on: original.closes_on, ladder_step: original.ladder_step };
     let transaction = db.begin().await?;
     let copy = create_draft(&transaction, municipality, &original.definition, &settings, actor).await?;
     store(&transaction, municipality, copy.id, &original.definition, &columns_of(original)).await?;
@@ -552,11 +560,12 @@ pub fn approval_problems(survey: &Survey, approver: i32, today: time::Date) -> V
     }
     for language in &definition.languages {
         if !definition.results_when.has(*language) {
-            problems
-                .push(FieldError::new("results_when", "survey-approve-translation").with("language", language.native_name()));
+            problems.push(
+                FieldError::new("results_when", "survey-approve-translation").with("language", language.native_name()),
+            );
         }
     }
-    if !survey.closes_on.is_some_and(|d| d > today) {
+    if survey.closes_on.is_none_or(|d| d <= today) {
         problems.push(FieldError::new("closes_on", "survey-approve-closes-on"));
     }
     if definition.compass_areas().is_empty() {

@@ -5,7 +5,9 @@ use maud::{Markup, html};
 
 use crate::domain::survey::edit::{FormValues, OPERATORS, QUESTION_TYPES, RULE_ROWS, form_id};
 use crate::domain::survey::file::SurveyColumns;
-use crate::domain::survey::{Choice, Condition, LadderStep, Question, QuestionKind, Section, SurveyDefinition, validate};
+use crate::domain::survey::{
+    Choice, Condition, LadderStep, Question, QuestionKind, Section, SurveyDefinition, validate,
+};
 use crate::domain::validation::{FieldError, Invalid};
 use crate::domain::{Language, Role};
 use crate::error::{AppError, AppResult};
@@ -260,7 +262,7 @@ fn input_field(
         div class="ds-field" {
             label class="ds-label" for=(id) { (label) }
             (messages(language, errors, path))
-            input class="ds-input" id=(id) name=(name) type=(if number { "text" } else { "text" }) value=(value)
+            input class="ds-input" id=(id) name=(name) type="text" value=(value)
                 inputmode=[number.then_some("decimal")]
                 aria-invalid=[invalid.then_some("true")]
                 aria-describedby=[invalid.then(|| format!("{id}-error"))];
@@ -357,7 +359,14 @@ impl Builder<'_> {
         }
     }
 
-    fn select(&self, values: &FormValues, name: &str, path: &str, label_key: &str, options: &[(String, String)]) -> Markup {
+    fn select(
+        &self,
+        values: &FormValues,
+        name: &str,
+        path: &str,
+        label_key: &str,
+        options: &[(String, String)],
+    ) -> Markup {
         let id = field_id(path);
         html! {
             div class="ds-field" {
@@ -374,7 +383,11 @@ impl Builder<'_> {
 
     fn ladder_options(&self) -> Vec<(String, String)> {
         std::iter::once((String::new(), t(self.language, "survey-none")))
-            .chain(LadderStep::ALL.iter().map(|s| (s.code().to_owned(), t(self.language, &format!("survey-ladder-{}", s.code())))))
+            .chain(
+                LadderStep::ALL
+                    .iter()
+                    .map(|s| (s.code().to_owned(), t(self.language, &format!("survey-ladder-{}", s.code())))),
+            )
             .collect()
     }
 }
@@ -705,7 +718,8 @@ fn rule_form(
         .collect();
     let operators: Vec<(String, String)> =
         OPERATORS.iter().map(|(_, code)| ((*code).to_owned(), t(language, &format!("survey-op-{code}")))).collect();
-    let combine = [("all".to_owned(), t(language, "survey-match-all")), ("any".to_owned(), t(language, "survey-match-any"))];
+    let combine =
+        [("all".to_owned(), t(language, "survey-match-all")), ("any".to_owned(), t(language, "survey-match-any"))];
     let content = html! {
         fieldset class="ds-fieldset" id=(field_id(path)) {
             legend class="ds-label" { (t(language, "survey-rule-heading")) }
@@ -725,7 +739,13 @@ fn rule_form(
     builder.form(op, target, path, content, "survey-rule-save", builder.structure && !earlier.is_empty())
 }
 
-fn question_block(builder: &Builder<'_>, definition: &SurveyDefinition, s: usize, q: usize, question: &Question) -> Markup {
+fn question_block(
+    builder: &Builder<'_>,
+    definition: &SurveyDefinition,
+    s: usize,
+    q: usize,
+    question: &Question,
+) -> Markup {
     let language = builder.language;
     let path = format!("sections[{s}].questions[{q}]");
     let key = question.key.as_str();

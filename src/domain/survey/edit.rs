@@ -95,10 +95,7 @@ pub const OPERATORS: [(Op, &str); 8] = [
 /// Default five-point agreement scale, keyed 1–5, labels per language.
 pub fn default_scale(languages: &[Language], label: impl Fn(Language, usize) -> String) -> Vec<Choice> {
     (1..=5)
-        .map(|n| Choice {
-            key: n.to_string(),
-            label: Text(languages.iter().map(|l| (*l, label(*l, n))).collect()),
-        })
+        .map(|n| Choice { key: n.to_string(), label: Text(languages.iter().map(|l| (*l, label(*l, n))).collect()) })
         .collect()
 }
 
@@ -465,10 +462,9 @@ fn update_question(before: &Question, form: &FormValues, languages: &[Language])
             QuestionKind::MultipleChoice { options: choices("options", options), other: form.checked("other") }
         }
         QuestionKind::Likert { scale } => QuestionKind::Likert { scale: choices("scale", scale) },
-        QuestionKind::LikertMatrix { scale, statements } => QuestionKind::LikertMatrix {
-            scale: choices("scale", scale),
-            statements: choices("statements", statements),
-        },
+        QuestionKind::LikertMatrix { scale, statements } => {
+            QuestionKind::LikertMatrix { scale: choices("scale", scale), statements: choices("statements", statements) }
+        }
         QuestionKind::Rating { .. } => QuestionKind::Rating {
             low_label: text_from(form, "low_label", languages),
             high_label: text_from(form, "high_label", languages),

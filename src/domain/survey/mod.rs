@@ -5,9 +5,9 @@
 //! it is stored as JSON in the database and exported and imported as is.
 
 pub mod answer;
+pub mod condition;
 pub mod edit;
 pub mod file;
-pub mod condition;
 pub mod validate;
 
 use std::collections::BTreeMap;
