@@ -541,3 +541,33 @@ async fn the_command_line_round_trips_survey_files() {
     assert!(!missing.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The JSON Schema parses and describes every question type, operator and
+/// ladder step the code knows.
+#[test]
+fn the_json_schema_lists_every_question_type() {
+    use radslag::domain::survey::LadderStep;
+    use radslag::domain::survey::edit::{OPERATORS, QUESTION_TYPES};
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/survey.schema.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema is JSON");
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    let types = schema["$defs"]["question_types"].as_object().expect("question types");
+    assert_eq!(types.len(), QUESTION_TYPES.len());
+    for name in QUESTION_TYPES {
+        assert_eq!(types[name]["properties"]["type"]["const"], name, "{name} in the schema");
+        let alternatives = schema["$defs"]["question"]["oneOf"].as_array().expect("oneOf");
+        assert!(alternatives.iter().any(|a| a["$ref"] == format!("#/$defs/question_types/{name}")), "{name}");
+    }
+    let ops = schema["$defs"]["rule"]["properties"]["op"]["enum"].as_array().expect("ops");
+    assert_eq!(ops.len(), OPERATORS.len());
+    for (_, code) in OPERATORS {
+        assert!(ops.iter().any(|o| o == code), "{code}");
+    }
+    let steps = schema["$defs"]["ladder_step"]["enum"].as_array().expect("steps");
+    assert_eq!(steps.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>(), LadderStep::ALL.map(LadderStep::code));
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/survey-format.md")).expect("docs");
+    for name in QUESTION_TYPES {
+        assert!(docs.contains(&format!("\"type\": \"{name}\"")), "docs show an example of {name}");
+    }
+}

@@ -12,6 +12,7 @@ surveys-import-file = File in Rådslag format (JSON)
 surveys-import-hint = The file becomes a new draft. If anything in the file is wrong, nothing is saved and the first problem is shown with its path in the file.
 surveys-import-button = Import
 survey-edit-title = Edit “{ $title }”
+survey-read-only = Cannot be changed now
 survey-saved = The change has been saved.
 survey-public-link-once = The survey is open. This is its public link. It is shown only this once, so copy it now:
 survey-status = Status

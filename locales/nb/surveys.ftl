@@ -12,6 +12,7 @@ surveys-import-file = Fil i Rådslag-format (JSON)
 surveys-import-hint = Filen blir et nytt utkast. Er noe galt i filen, blir ingenting lagret, og det første problemet vises med stien i filen.
 surveys-import-button = Importer
 survey-edit-title = Rediger «{ $title }»
+survey-read-only = Kan ikke endres nå
 survey-saved = Endringen er lagret.
 survey-public-link-once = Undersøkelsen er åpen. Dette er den offentlige lenken. Den vises bare denne ene gangen, så kopier den nå:
 survey-status = Status

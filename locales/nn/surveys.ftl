@@ -12,6 +12,7 @@ surveys-import-file = Fil i Rådslag-format (JSON)
 surveys-import-hint = Fila blir eit nytt utkast. Er noko gale i fila, blir ingenting lagra, og det første problemet blir vist med stien i fila.
 surveys-import-button = Importer
 survey-edit-title = Rediger «{ $title }»
+survey-read-only = Kan ikkje endrast no
 survey-saved = Endringa er lagra.
 survey-public-link-once = Undersøkinga er open. Dette er den offentlege lenkja. Ho blir berre vist denne eine gongen, så kopier henne no:
 survey-status = Status

@@ -12,6 +12,7 @@ surveys-import-file = Fil i Rådslag-format (JSON)
 surveys-import-hint = Filen blir ett nytt utkast. Är något fel i filen sparas ingenting, och det första problemet visas med sökvägen i filen.
 surveys-import-button = Importera
 survey-edit-title = Redigera ”{ $title }”
+survey-read-only = Kan inte ändras nu
 survey-saved = Ändringen är sparad.
 survey-public-link-once = Enkäten är öppen. Det här är den offentliga länken. Den visas bara den här enda gången, så kopiera den nu:
 survey-status = Status

@@ -300,10 +300,13 @@ impl Builder<'_> {
                 input type="hidden" name="op" value=(op);
                 input type="hidden" name="target" value=(target);
                 input type="hidden" name="anchor" value=(field_id(anchor));
-                fieldset class="plain" disabled[!enabled] {
+                @if enabled {
                     (content)
-                    @if enabled {
-                        button class="ds-button" data-variant="secondary" type="submit" { (t(self.language, button)) }
+                    button class="ds-button" data-variant="secondary" type="submit" { (t(self.language, button)) }
+                } @else {
+                    fieldset class="plain" disabled {
+                        legend class="ds-label" { (t(self.language, "survey-read-only")) }
+                        (content)
                     }
                 }
             }
@@ -570,6 +573,7 @@ fn lifecycle(
     html! {
         section class="card-section" id=(field_id("status")) aria-labelledby="status-heading" {
             h2 class="ds-heading" data-size="md" id="status-heading" { (t(language, "survey-status")) }
+            (messages(language, builder.errors, "status"))
             dl class="figures" {
                 div { dt { (t(language, "survey-status")) } dd id="survey-status" { (status_name(language, survey.status)) } }
                 div { dt { (t(language, "survey-kind")) } dd { (t(language, &format!("survey-kind-{}", survey.kind.code()))) } }
