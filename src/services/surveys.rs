@@ -1,8 +1,6 @@
 //! Surveys: storing definitions, the lifecycle, and loading for residents.
 
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
 use crate::domain::survey::edit::{self, EditKind, FormValues};
@@ -401,7 +399,7 @@ pub async fn create_new(
         }],
     };
     let settings = SurveySettings { kind: new.kind, closes_on: None, ladder_step: None };
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let survey = create_draft(&transaction, municipality, &definition, &settings, actor).await?;
     transaction.commit().await?;
     Ok(survey)
@@ -431,7 +429,7 @@ pub async fn import_file(
         Audience::Open => SurveyKind::Open,
     };
     let settings = SurveySettings { kind, closes_on: columns.closes_on, ladder_step: columns.ladder_step };
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let created = create_draft(&transaction, municipality, &file.definition, &settings, actor).await?;
     store(&transaction, municipality, created.id, &file.definition, &columns).await?;
     audit::record(
@@ -462,7 +460,7 @@ pub async fn duplicate(
 ) -> Result<Survey, DbErr> {
     let settings =
         SurveySettings { kind: original.kind, closes_on: original.closes_on, ladder_step: original.ladder_step };
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let copy = create_draft(&transaction, municipality, &original.definition, &settings, actor).await?;
     store(&transaction, municipality, copy.id, &original.definition, &columns_of(original)).await?;
     audit::record(
@@ -512,7 +510,7 @@ pub async fn apply_edit(
     form: &FormValues,
     actor: Actor,
 ) -> Result<Survey, EditError> {
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
     let scale = |language: Language, n: usize| crate::i18n::t(language, &format!("survey-scale-{n}"));
     let edited = edit::apply(&survey.definition, &columns_of(&survey), form, &scale)
@@ -618,7 +616,7 @@ pub async fn take_step(
     step: Step,
     actor: Actor,
 ) -> Result<StepDone, EditError> {
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
     let actor_id = match actor {
         Actor::Staff { user_id } => user_id,

@@ -105,10 +105,9 @@ pub struct Choice {
 
 /// What kind of question, with its options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-// No `deny_unknown_fields` here or on `Question`: serde cannot combine it
-// with the flattening that puts `type` and the options beside the question's
-// own fields.
-#[serde(tag = "type", rename_all = "snake_case")]
+// `deny_unknown_fields` works here (serde hands the flattened enum only the
+// fields `Question` did not take), not on `Question` itself.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum QuestionKind {
     /// Exactly one option.
     SingleChoice {
