@@ -19,6 +19,7 @@ on_both_backends!(
     open_surveys_take_only_text_fixes,
     surveys_stay_inside_their_municipality,
     uploaded_files_import_exactly_or_not_at_all,
+    the_json_api_creates_updates_and_moves_surveys,
 );
 
 const COMPLETE: &str = include_str!("../src/demo/surveys/barnehage-og-skole.json");
@@ -569,5 +570,101 @@ fn the_json_schema_lists_every_question_type() {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/survey-format.md")).expect("docs");
     for name in QUESTION_TYPES {
         assert!(docs.contains(&format!("\"type\": \"{name}\"")), "docs show an example of {name}");
+    }
+}
+
+async fn the_json_api_creates_updates_and_moves_surveys(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "first@alpha.test", Role::Admin).await;
+    app.add_staff(Some(&app.alpha), "second@alpha.test", Role::Admin).await;
+    app.add_staff(Some(&app.beta), "admin@beta.test", Role::Admin).await;
+
+    let anonymous = app.client().get(app.url(ALPHA, "/api/v1/surveys")).send().await.expect("GET");
+    assert_eq!(anonymous.status(), 401);
+
+    let first = app.signed_in(ALPHA, "first@alpha.test").await;
+    let listed = first.get(app.url(ALPHA, "/api/v1/surveys")).send().await.expect("list");
+    assert_eq!(listed.status(), 200);
+    let csrf = listed.headers()["x-csrf-token"].to_str().expect("ascii").to_owned();
+    assert_eq!(listed.json::<serde_json::Value>().await.expect("json"), serde_json::json!([]));
+
+    let without_csrf = first.post(app.url(ALPHA, "/api/v1/surveys")).body(complete_file()).send().await.expect("POST");
+    assert_eq!(without_csrf.status(), 403);
+    let broken = complete_file().replace("\"max_reminders\": 2", "\"max_reminders\": 9");
+    let refused = first
+        .post(app.url(ALPHA, "/api/v1/surveys"))
+        .header("x-csrf-token", &csrf)
+        .body(broken)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert_eq!(refused.json::<serde_json::Value>().await.expect("json")["field"], "max_reminders");
+    assert_eq!(survey::Entity::find().count(&app.db).await.expect("count"), 0);
+
+    let created = first
+        .post(app.url(ALPHA, "/api/v1/surveys"))
+        .header("x-csrf-token", &csrf)
+        .body(complete_file())
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(created.status(), 201);
+    let created: serde_json::Value = created.json().await.expect("json");
+    let id = created["id"].as_i64().expect("id");
+    assert_eq!(created["status"], "draft");
+    assert_eq!(created["file"], serde_json::from_str::<serde_json::Value>(&complete_file()).expect("json"));
+
+    let renamed = complete_file().replace("\"nb\": \"Barnehage og skole\"", "\"nb\": \"Barnehage, skole og SFO\"");
+    let updated = first
+        .put(app.url(ALPHA, &format!("/api/v1/surveys/{id}")))
+        .header("x-csrf-token", &csrf)
+        .body(renamed)
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(updated.status(), 200);
+    let fetched: serde_json::Value = first
+        .get(app.url(ALPHA, &format!("/api/v1/surveys/{id}")))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(fetched["file"]["definition"]["title"]["nb"], "Barnehage, skole og SFO");
+
+    let own = first
+        .post(app.url(ALPHA, &format!("/api/v1/surveys/{id}/status/approve")))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(own.status(), 422, "the author cannot approve");
+    let second = app.signed_in(ALPHA, "second@alpha.test").await;
+    let second_csrf =
+        second.get(app.url(ALPHA, "/api/v1/surveys")).send().await.expect("list").headers()["x-csrf-token"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+    let approved = second
+        .post(app.url(ALPHA, &format!("/api/v1/surveys/{id}/status/approve")))
+        .header("x-csrf-token", &second_csrf)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(approved.status(), 200);
+    assert_eq!(approved.json::<serde_json::Value>().await.expect("json")["status"], "approved");
+    let id = i32::try_from(id).expect("small id");
+    assert_eq!(survey_in_db(&app, id).await.status, SurveyStatus::Approved);
+
+    let beta = app.signed_in(BETA, "admin@beta.test").await;
+    assert_eq!(beta.get(app.url(BETA, &format!("/api/v1/surveys/{id}"))).send().await.expect("GET").status(), 404);
+
+    let document: serde_json::Value =
+        app.client().get(app.url(ALPHA, "/api/v1/openapi.json")).send().await.expect("GET").json().await.expect("json");
+    assert!(document["openapi"].as_str().expect("version").starts_with("3."));
+    for path in ["/api/v1/surveys", "/api/v1/surveys/{id}", "/api/v1/surveys/{id}/status/{step}"] {
+        assert!(document["paths"][path].is_object(), "{path} documented");
     }
 }

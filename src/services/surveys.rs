@@ -648,3 +648,30 @@ pub async fn take_step(
     transaction.commit().await?;
     Ok(StepDone { survey, public_token })
 }
+
+/// Replace a draft's definition and settings with those of a survey file
+/// (the kind must stay the same). Nothing is written when the file is invalid.
+pub async fn replace_from_file(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    id: i32,
+    text: &str,
+    actor: Actor,
+) -> Result<Survey, EditError> {
+    let invalid = |error: FieldError| EditError::Invalid { invalid: Invalid(vec![error]), candidate: None };
+    let (file, columns) = SurveyFile::parse(text).map_err(invalid)?;
+    let transaction = crate::db::begin_write(db).await?;
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    if survey.status != SurveyStatus::Draft {
+        return Err(refused("status", "survey-error-not-editable"));
+    }
+    if file.kind != audience(survey.kind) {
+        return Err(invalid(FieldError::new("kind", "survey-error-kind")));
+    }
+    store(&transaction, municipality, id, &file.definition, &columns).await?;
+    audit::record(&transaction, Some(municipality.id), actor, "survey.replace", &format!("survey:{id}"), json!({}))
+        .await?;
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    transaction.commit().await?;
+    Ok(survey)
+}
