@@ -54,6 +54,9 @@ enum Command {
     /// Manage the municipalities this installation serves.
     #[command(subcommand)]
     Municipality(MunicipalityCommand),
+    /// Export and import surveys in the native file format (docs/survey-format.md).
+    #[command(subcommand)]
+    Survey(SurveyCommand),
     /// Compass frameworks.
     #[command(subcommand)]
     Compass(CompassCommand),
@@ -234,6 +237,24 @@ struct SetArgs {
     margins_file: Option<PathBuf>,
 }
 
+#[derive(Debug, Subcommand)]
+enum SurveyCommand {
+    /// Print a survey as a survey file to standard output.
+    Export {
+        /// The survey's number.
+        id: i32,
+        #[command(flatten)]
+        municipality: MunicipalityArg,
+    },
+    /// Create a draft from a survey file; nothing is written if the file is invalid.
+    Import {
+        /// The survey file (JSON).
+        file: PathBuf,
+        #[command(flatten)]
+        municipality: MunicipalityArg,
+    },
+}
+
 /// Parse the command line and run it; prints errors as one line.
 pub async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -281,6 +302,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(command) => user_command(&config, command).await,
         Command::Municipality(command) => municipality_command(&config, command).await,
+        Command::Survey(command) => survey_command(&config, command).await,
         Command::Invite(args) => invite(&config, args).await,
         Command::Bounce { email, municipality } => {
             let db = open(&config).await?;
@@ -660,4 +682,33 @@ async fn invite(config: &Config, args: InviteArgs) -> anyhow::Result<()> {
         if outcome.queued < outcome.invited { ", the rest on release" } else { "" }
     )?;
     Ok(())
+}
+
+async fn survey_command(config: &Config, command: SurveyCommand) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    match command {
+        SurveyCommand::Export { id, municipality } => {
+            let municipality = pick_municipality(&db, config, &municipality).await?;
+            let survey = crate::services::surveys::load(&db, &municipality, id)
+                .await?
+                .ok_or_else(|| anyhow!("no survey {id} in {}", municipality.slug))?;
+            let text = crate::services::surveys::export_file(&survey)?;
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            Ok(())
+        }
+        SurveyCommand::Import { file, municipality } => {
+            let municipality = pick_municipality(&db, config, &municipality).await?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            match crate::services::surveys::import_file(&db, &municipality, &text, Actor::CommandLine).await {
+                Ok(survey) => {
+                    println!("Imported survey {} as a draft.", survey.id);
+                    Ok(())
+                }
+                Err(crate::services::surveys::ImportError::Invalid(error)) => {
+                    bail!("{}: {}: {}", file.display(), error.field, field_error(Language::En, &error))
+                }
+                Err(crate::services::surveys::ImportError::Db(error)) => Err(error.into()),
+            }
+        }
+    }
 }

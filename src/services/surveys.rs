@@ -1,9 +1,13 @@
 //! Surveys: storing definitions, the lifecycle, and loading for residents.
 
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
-use crate::domain::survey::{LadderStep, SurveyDefinition};
+use crate::domain::survey::edit::{self, EditKind, FormValues};
+use crate::domain::survey::file::{Audience, SurveyColumns, SurveyFile};
+use crate::domain::survey::{LadderStep, Question, QuestionKind, Section, SurveyDefinition, Text, validate};
+use crate::domain::validation::{FieldError, Invalid};
+use crate::domain::{Language, SecretToken};
 use crate::entities::survey;
 use crate::services::audit::{self, Actor};
 use crate::services::tenant::Municipality;
@@ -262,4 +266,412 @@ pub async fn set_status<C: ConnectionTrait>(
         json!({ "from": survey.status.code() }),
     )
     .await
+}
+
+/// The settings of a survey as the file format and the edit forms see them.
+pub fn columns_of(survey: &Survey) -> SurveyColumns {
+    SurveyColumns {
+        closes_on: survey.closes_on,
+        ladder_step: survey.ladder_step,
+        reminder_after_days: survey.reminder_after_days,
+        max_reminders: survey.max_reminders,
+    }
+}
+
+fn audience(kind: SurveyKind) -> Audience {
+    match kind {
+        SurveyKind::Panel => Audience::Panel,
+        SurveyKind::Open => Audience::Open,
+    }
+}
+
+/// Store a changed definition and settings (no checks, no audit).
+async fn store<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    id: i32,
+    definition: &SurveyDefinition,
+    columns: &SurveyColumns,
+) -> Result<(), DbErr> {
+    let active = survey::ActiveModel {
+        definition: Set(serde_json::to_string(definition).map_err(|e| DbErr::Custom(e.to_string()))?),
+        compass_areas: Set(definition.compass_areas().iter().map(u8::to_string).collect::<Vec<_>>().join(",")),
+        closes_on: Set(columns.closes_on.and_then(|d| d.format(DATE_FORMAT).ok())),
+        ladder_step: Set(columns.ladder_step.map(|s| s.code().to_owned())),
+        reminder_after_days: Set(columns.reminder_after_days),
+        max_reminders: Set(columns.max_reminders),
+        updated_at: Set(super::now()),
+        ..Default::default()
+    };
+    municipality
+        .update_many::<survey::Entity>()
+        .set(active)
+        .filter(sea_orm::ColumnTrait::eq(&survey::Column::Id, id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What a new survey starts from.
+#[derive(Debug, Clone)]
+pub struct NewSurvey {
+    /// Title, in the first language.
+    pub title: String,
+    /// Survey languages (a subset of the municipality's).
+    pub languages: Vec<Language>,
+    /// Panel or open.
+    pub kind: SurveyKind,
+}
+
+impl NewSurvey {
+    /// Parse the "new survey" form against the municipality's languages.
+    pub fn parse(
+        municipality: &Municipality,
+        title: &str,
+        languages: &[String],
+        kind: &str,
+    ) -> Result<NewSurvey, Invalid> {
+        let mut errors = Vec::new();
+        if title.trim().is_empty() {
+            errors.push(FieldError::new("title", "survey-error-title"));
+        }
+        let mut chosen: Vec<Language> =
+            languages.iter().filter_map(|l| l.parse().ok()).filter(|l| municipality.offers(*l)).collect();
+        chosen.sort();
+        chosen.dedup();
+        if chosen.is_empty() {
+            errors.push(FieldError::new("languages", "survey-error-no-languages"));
+        }
+        let kind = match kind {
+            "panel" => Some(SurveyKind::Panel),
+            "open" => Some(SurveyKind::Open),
+            _ => {
+                errors.push(FieldError::new("kind", "survey-error-kind"));
+                None
+            }
+        };
+        Invalid::check(errors)?;
+        // Put the municipality's default language first when chosen.
+        if let Some(i) = chosen.iter().position(|l| *l == municipality.default_language) {
+            chosen[..=i].rotate_right(1);
+        }
+        Ok(NewSurvey { title: title.trim().to_owned(), languages: chosen, kind: kind.unwrap_or(SurveyKind::Panel) })
+    }
+}
+
+fn in_every(languages: &[Language], key: &str) -> Text {
+    Text(languages.iter().map(|l| (*l, crate::i18n::t(*l, key))).collect())
+}
+
+/// Start a new draft: the title in every survey language, one page, and a
+/// closing "anything else?" question that staff edit or replace.
+pub async fn create_new(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    new: &NewSurvey,
+    actor: Actor,
+) -> Result<Survey, DbErr> {
+    let languages = &new.languages;
+    let definition = SurveyDefinition {
+        languages: languages.clone(),
+        title: Text(languages.iter().map(|l| (*l, new.title.clone())).collect()),
+        purpose: Text::default(),
+        influence: Text::default(),
+        decided_by: Text::default(),
+        decision_when: Text::default(),
+        results_when: Text::default(),
+        sections: vec![Section {
+            key: "s1".into(),
+            title: in_every(languages, "survey-new-section-title"),
+            intro: Text::default(),
+            show_if: None,
+            questions: vec![Question {
+                key: "q1".into(),
+                text: in_every(languages, "survey-new-question-text"),
+                help: Text::default(),
+                required: false,
+                dont_know: false,
+                compass_area: None,
+                ladder_step: None,
+                show_if: None,
+                kind: QuestionKind::LongText { max_length: None },
+            }],
+        }],
+    };
+    let settings = SurveySettings { kind: new.kind, closes_on: None, ladder_step: None };
+    let transaction = crate::db::begin_write(db).await?;
+    let survey = create_draft(&transaction, municipality, &definition, &settings, actor).await?;
+    transaction.commit().await?;
+    Ok(survey)
+}
+
+/// Why a file could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The first problem in the file, with its JSON path.
+    #[error("{}: {}", .0.field, .0.message)]
+    Invalid(FieldError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Create a draft from a survey file; nothing is written when the file is invalid.
+pub async fn import_file(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    text: &str,
+    actor: Actor,
+) -> Result<Survey, ImportError> {
+    let (file, columns) = SurveyFile::parse(text).map_err(ImportError::Invalid)?;
+    let kind = match file.kind {
+        Audience::Panel => SurveyKind::Panel,
+        Audience::Open => SurveyKind::Open,
+    };
+    let settings = SurveySettings { kind, closes_on: columns.closes_on, ladder_step: columns.ladder_step };
+    let transaction = crate::db::begin_write(db).await?;
+    let created = create_draft(&transaction, municipality, &file.definition, &settings, actor).await?;
+    store(&transaction, municipality, created.id, &file.definition, &columns).await?;
+    audit::record(
+        &transaction,
+        Some(municipality.id),
+        actor,
+        "survey.import",
+        &format!("survey:{}", created.id),
+        json!({}),
+    )
+    .await?;
+    let survey = load(&transaction, municipality, created.id).await?.ok_or(DbErr::RecordNotFound("survey".into()))?;
+    transaction.commit().await?;
+    Ok(survey)
+}
+
+/// The survey as a canonical survey file.
+pub fn export_file(survey: &Survey) -> Result<String, serde_json::Error> {
+    SurveyFile::new(audience(survey.kind), &columns_of(survey), survey.definition.clone()).to_canonical_json()
+}
+
+/// A new draft with the same definition and settings.
+pub async fn duplicate(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    original: &Survey,
+    actor: Actor,
+) -> Result<Survey, DbErr> {
+    let settings =
+        SurveySettings { kind: original.kind, closes_on: original.closes_on, ladder_step: original.ladder_step };
+    let transaction = crate::db::begin_write(db).await?;
+    let copy = create_draft(&transaction, municipality, &original.definition, &settings, actor).await?;
+    store(&transaction, municipality, copy.id, &original.definition, &columns_of(original)).await?;
+    audit::record(
+        &transaction,
+        Some(municipality.id),
+        actor,
+        "survey.duplicate",
+        &format!("survey:{}", copy.id),
+        json!({ "from": original.id }),
+    )
+    .await?;
+    let copy = load(&transaction, municipality, copy.id).await?.ok_or(DbErr::RecordNotFound("survey".into()))?;
+    transaction.commit().await?;
+    Ok(copy)
+}
+
+/// Why a change to a survey was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// No such survey in this municipality.
+    #[error("no such survey")]
+    NotFound,
+    /// The change is invalid; `candidate` is the survey as it would have been
+    /// (when the form itself could be read), for showing the problems.
+    #[error("{invalid}")]
+    Invalid {
+        /// What was wrong.
+        invalid: Invalid,
+        /// The definition and settings the change would have produced.
+        candidate: Option<Box<(SurveyDefinition, SurveyColumns)>>,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+fn refused(field: &str, message: &'static str) -> EditError {
+    EditError::Invalid { invalid: Invalid(vec![FieldError::new(field, message)]), candidate: None }
+}
+
+/// Apply one form of the edit page: drafts change freely (structure
+/// checked), open surveys take only wording fixes, others nothing. Audited.
+pub async fn apply_edit(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    id: i32,
+    form: &FormValues,
+    actor: Actor,
+) -> Result<Survey, EditError> {
+    let transaction = crate::db::begin_write(db).await?;
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    let scale = |language: Language, n: usize| crate::i18n::t(language, &format!("survey-scale-{n}"));
+    let edited = edit::apply(&survey.definition, &columns_of(&survey), form, &scale)
+        .map_err(|invalid| EditError::Invalid { invalid, candidate: None })?;
+    let action = match survey.status {
+        SurveyStatus::Draft => format!("survey.{}", edited.action),
+        SurveyStatus::Open
+            if edited.kind == EditKind::Texts
+                && edit::skeleton(&edited.definition) == edit::skeleton(&survey.definition)
+                && edited.columns == columns_of(&survey) =>
+        {
+            "survey.text_fix".to_owned()
+        }
+        SurveyStatus::Open => return Err(refused("status", "survey-error-open-structure")),
+        _ => return Err(refused("status", "survey-error-not-editable")),
+    };
+    let problems = validate::structure(&edited.definition);
+    if !problems.is_empty() {
+        return Err(EditError::Invalid {
+            invalid: Invalid(problems),
+            candidate: Some(Box::new((edited.definition, edited.columns))),
+        });
+    }
+    store(&transaction, municipality, id, &edited.definition, &edited.columns).await?;
+    let detail = json!({ "change": edited.action, "target": form.get("target") });
+    audit::record(&transaction, Some(municipality.id), actor, &action, &format!("survey:{id}"), detail).await?;
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    transaction.commit().await?;
+    Ok(survey)
+}
+
+/// Every reason the survey cannot be approved by `approver` today.
+pub fn approval_problems(survey: &Survey, approver: i32, today: time::Date) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if survey.status != SurveyStatus::Draft {
+        problems.push(FieldError::new("status", "survey-approve-not-draft"));
+    }
+    if survey.created_by == Some(approver) {
+        problems.push(FieldError::new("status", "survey-approve-own"));
+    }
+    problems.extend(validate::structure(&survey.definition));
+    let definition = &survey.definition;
+    for (path, language) in validate::missing_translations(definition) {
+        problems.push(FieldError::new(path, "survey-approve-translation").with("language", language.native_name()));
+    }
+    for language in &definition.languages {
+        if !definition.results_when.has(*language) {
+            problems.push(
+                FieldError::new("results_when", "survey-approve-translation").with("language", language.native_name()),
+            );
+        }
+    }
+    if survey.closes_on.is_none_or(|d| d <= today) {
+        problems.push(FieldError::new("closes_on", "survey-approve-closes-on"));
+    }
+    if definition.compass_areas().is_empty() {
+        problems.push(FieldError::new("compass_area", "survey-approve-compass"));
+    }
+    if survey.ladder_step.is_none() {
+        problems.push(FieldError::new("ladder_step", "survey-approve-ladder"));
+    }
+    problems
+}
+
+/// A lifecycle step staff can take here (publishing belongs to results).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Draft → approved.
+    Approve,
+    /// Approved → open.
+    Open,
+    /// Open → closed.
+    Close,
+}
+
+impl Step {
+    /// Parse the step named in a URL.
+    pub fn parse(name: &str) -> Option<Step> {
+        match name {
+            "approve" => Some(Step::Approve),
+            "open" => Some(Step::Open),
+            "close" => Some(Step::Close),
+            _ => None,
+        }
+    }
+}
+
+/// What a successful step produced.
+#[derive(Debug)]
+pub struct StepDone {
+    /// The survey afterwards.
+    pub survey: Survey,
+    /// The public link's token of an open survey just opened (shown once).
+    pub public_token: Option<String>,
+}
+
+/// Take one lifecycle step, checking that it is allowed; audited through
+/// [`set_status`].
+pub async fn take_step(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    id: i32,
+    step: Step,
+    actor: Actor,
+) -> Result<StepDone, EditError> {
+    let transaction = crate::db::begin_write(db).await?;
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    let actor_id = match actor {
+        Actor::Staff { user_id } => user_id,
+        _ => 0,
+    };
+    let (target, problems) = match step {
+        Step::Approve => (SurveyStatus::Approved, approval_problems(&survey, actor_id, today())),
+        Step::Open if survey.status == SurveyStatus::Approved => (SurveyStatus::Open, Vec::new()),
+        Step::Open => (SurveyStatus::Open, vec![FieldError::new("status", "survey-open-not-approved")]),
+        Step::Close if survey.status == SurveyStatus::Open => (SurveyStatus::Closed, Vec::new()),
+        Step::Close => (SurveyStatus::Closed, vec![FieldError::new("status", "survey-close-not-open")]),
+    };
+    if !problems.is_empty() {
+        return Err(EditError::Invalid { invalid: Invalid(problems), candidate: None });
+    }
+    set_status(&transaction, municipality, &survey, target, actor).await?;
+    let mut public_token = None;
+    if target == SurveyStatus::Open && survey.kind == SurveyKind::Open {
+        let token = SecretToken::generate();
+        municipality
+            .update_many::<survey::Entity>()
+            .set(survey::ActiveModel { public_token_hash: Set(Some(token.hash())), ..Default::default() })
+            .filter(sea_orm::ColumnTrait::eq(&survey::Column::Id, id))
+            .exec(&transaction)
+            .await?;
+        public_token = Some(token.reveal());
+    }
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    transaction.commit().await?;
+    Ok(StepDone { survey, public_token })
+}
+
+/// Replace a draft's definition and settings with those of a survey file
+/// (the kind must stay the same). Nothing is written when the file is invalid.
+pub async fn replace_from_file(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    id: i32,
+    text: &str,
+    actor: Actor,
+) -> Result<Survey, EditError> {
+    let invalid = |error: FieldError| EditError::Invalid { invalid: Invalid(vec![error]), candidate: None };
+    let (file, columns) = SurveyFile::parse(text).map_err(invalid)?;
+    let transaction = crate::db::begin_write(db).await?;
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    if survey.status != SurveyStatus::Draft {
+        return Err(refused("status", "survey-error-not-editable"));
+    }
+    if file.kind != audience(survey.kind) {
+        return Err(invalid(FieldError::new("kind", "survey-error-kind")));
+    }
+    store(&transaction, municipality, id, &file.definition, &columns).await?;
+    audit::record(&transaction, Some(municipality.id), actor, "survey.replace", &format!("survey:{id}"), json!({}))
+        .await?;
+    let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
+    transaction.commit().await?;
+    Ok(survey)
 }

@@ -115,6 +115,7 @@ fn staff_nav(context: &RequestContext, user: &StaffUser) -> Markup {
                     li { a href="/staff/municipalities" { (t(language, "nav-municipalities")) } }
                 } @else {
                     li { a href="/staff" { (t(language, "nav-dashboard")) } }
+                    li { a href="/staff/surveys" { (t(language, "surveys-nav")) } }
                     li { a href="/staff/compass" { (t(language, "nav-compass")) } }
                     li { a href="/staff/panel" { (t(language, "nav-panel")) } }
                     @if user.role == crate::domain::Role::Admin {

@@ -6,6 +6,8 @@
 
 pub mod answer;
 pub mod condition;
+pub mod edit;
+pub mod file;
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -103,10 +105,9 @@ pub struct Choice {
 
 /// What kind of question, with its options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-// No `deny_unknown_fields` here or on `Question`: serde cannot combine it
-// with the flattening that puts `type` and the options beside the question's
-// own fields.
-#[serde(tag = "type", rename_all = "snake_case")]
+// `deny_unknown_fields` works here (serde hands the flattened enum only the
+// fields `Question` did not take), not on `Question` itself.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum QuestionKind {
     /// Exactly one option.
     SingleChoice {
@@ -227,7 +228,8 @@ impl QuestionKind {
     }
 }
 
-/// A question.
+/// A question. (Unknown fields are refused by [`QuestionKind`]: serde does
+/// not support `deny_unknown_fields` together with `flatten`.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     /// Stable key stored with answers, unique in the survey.
