@@ -596,18 +596,35 @@ async fn the_demo_invites_a_sample_to_open_surveys_once(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     radslag::demo::seed(&app.db, &app.base_url()).await.expect("seed");
     let fjordvik = radslag::services::municipalities::by_slug(&app.db, "fjordvik").await.expect("q").expect("fjordvik");
+    let open_panel: Vec<_> = radslag::services::surveys::list(&app.db, &fjordvik)
+        .await
+        .expect("surveys")
+        .into_iter()
+        .filter(|s| {
+            s.status == radslag::services::surveys::SurveyStatus::Open
+                && s.kind == radslag::services::surveys::SurveyKind::Panel
+        })
+        .collect();
+    assert!(!open_panel.is_empty(), "the demo has an open panel survey");
+    for survey in &open_panel {
+        let invited = invitations_of(&app, survey.id).await;
+        assert_eq!(invited.len(), 60, "a stratified sample of 60");
+        assert!(invited.iter().all(|i| i.stratum.as_deref().is_some_and(|s| s.starts_with("district="))));
+    }
     let had = invitation::Entity::find().all(&app.db).await.expect("rows").len();
-    add_members(&app, &fjordvik, "demo", 90).await;
-    let survey_id = open_survey(&app, &fjordvik).await;
     radslag::demo::seed(&app.db, &app.base_url()).await.expect("seed again");
-    let invited = invitations_of(&app, survey_id).await;
-    assert_eq!(invited.len(), 60, "a stratified sample of 60");
-    assert!(invited.iter().all(|i| i.stratum.as_deref().is_some_and(|s| s.starts_with("district="))));
-    radslag::demo::seed(&app.db, &app.base_url()).await.expect("and again");
-    assert_eq!(invitations_of(&app, survey_id).await.len(), 60, "seeding twice invites nobody new");
-    assert_eq!(invitation::Entity::find().all(&app.db).await.expect("rows").len(), had + 60);
+    assert_eq!(
+        invitation::Entity::find().all(&app.db).await.expect("rows").len(),
+        had,
+        "seeding twice invites nobody new"
+    );
+    let expected = 60 * open_panel.len();
+    let fjordvik_id = fjordvik.id;
     wait_for_outbox(&app, "demo invitations sent", |rows| {
-        rows.iter().filter(|r| r.kind == "invitation" && r.status == "sent").count() == 60
+        rows.iter()
+            .filter(|r| r.kind == "invitation" && r.status == "sent" && r.municipality_id == Some(fjordvik_id))
+            .count()
+            == expected
     })
     .await;
 }
