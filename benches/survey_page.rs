@@ -63,7 +63,7 @@ async fn main() {
         source: Set("self".into()),
         status: Set("active".into()),
         consent_version: Set("2026-11".into()),
-        consent_at: Set(0),
+        consent_at: Set(radslag::services::now()),
         email_invalid: Set(false),
         created_at: Set(0),
         ..Default::default()

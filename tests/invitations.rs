@@ -93,7 +93,7 @@ async fn add_member(app: &TestApp, municipality: &Municipality, new: NewMember<'
         status: Set(new.status.into()),
         paused_until: Set(None),
         consent_version: Set("2026-11".into()),
-        consent_at: Set(0),
+        consent_at: Set(radslag::services::now()),
         confirmed_at: Set(Some(0)),
         email_invalid: Set(false),
         created_at: Set(0),
@@ -643,7 +643,7 @@ async fn a_large_sample_is_queued_in_one_transaction_and_delivered(backend: Back
         source: Set("self".into()),
         status: Set("active".into()),
         consent_version: Set("2026-11".into()),
-        consent_at: Set(0),
+        consent_at: Set(radslag::services::now()),
         email_invalid: Set(false),
         created_at: Set(0),
         ..Default::default()
