@@ -603,14 +603,27 @@ pub async fn compute<C: ConnectionTrait>(
         .into_model::<AnswerGroup>()
         .all(db)
         .await?;
-    let respondent_groups = answers_with_cells(municipality, survey.id, &request.breakdown)
-        .column_as(
-            Expr::col((response_answer::Entity, response_answer::Column::ResponseId)).count_distinct(),
-            "respondents",
-        )
-        .into_model::<RespondentGroup>()
-        .all(db)
-        .await?;
+    // Respondents need counting apart from rows only where one respondent
+    // has several rows (multiple choice, ranking).
+    let several_rows: Vec<String> = survey
+        .definition
+        .questions()
+        .filter(|(_, q)| several_rows_per_respondent(&q.kind))
+        .map(|(_, q)| q.key.clone())
+        .collect();
+    let respondent_groups = if several_rows.is_empty() {
+        Vec::new()
+    } else {
+        answers_with_cells(municipality, survey.id, &request.breakdown)
+            .filter(response_answer::Column::QuestionKey.is_in(several_rows))
+            .column_as(
+                Expr::col((response_answer::Entity, response_answer::Column::ResponseId)).count_distinct(),
+                "respondents",
+            )
+            .into_model::<RespondentGroup>()
+            .all(db)
+            .await?
+    };
     let (weights, weighting) = match weighted {
         Some((weights, summary)) => (Some(weights), Some(summary)),
         None => (None, None),
@@ -720,16 +733,28 @@ impl Aggregates<'_> {
         let mut results = Vec::new();
         for item in items {
             let mut columns = vec![Accumulator::default(); groups.len() + 1];
-            for row in self.respondents.iter().filter(|r| r.question_key == question.key && r.item_key == item) {
-                let weight = self.weight((row.age_band.clone(), row.gender.clone(), row.district.clone()));
-                for index in column_indices(groups, &row.group_key) {
+            let mut count_respondents = |cell: Cell, group: &Option<String>, dont_know: bool, count: i64| {
+                let weight = self.weight(cell);
+                for index in column_indices(groups, group) {
                     let column = &mut columns[index];
-                    if row.dont_know {
-                        column.dont_know += row.respondents as u64;
+                    if dont_know {
+                        column.dont_know += count as u64;
                     } else {
-                        column.n += row.respondents as u64;
-                        column.base.add(row.respondents as f64, weight);
+                        column.n += count as u64;
+                        column.base.add(count as f64, weight);
                     }
+                }
+            };
+            if several_rows_per_respondent(&question.kind) {
+                for row in self.respondents.iter().filter(|r| r.question_key == question.key && r.item_key == item) {
+                    let cell = (row.age_band.clone(), row.gender.clone(), row.district.clone());
+                    count_respondents(cell, &row.group_key, row.dont_know, row.respondents);
+                }
+            } else {
+                // One row per respondent (and item): rows are respondents.
+                for row in self.answers.iter().filter(|r| r.question_key == question.key && r.item_key == item) {
+                    let cell = (row.age_band.clone(), row.gender.clone(), row.district.clone());
+                    count_respondents(cell, &row.group_key, row.dont_know, row.rows);
                 }
             }
             for row in self.answers.iter().filter(|r| r.question_key == question.key && r.item_key == item) {
@@ -782,6 +807,11 @@ fn accumulate(column: &mut Accumulator, kind: &QuestionKind, row: &AnswerGroup, 
             }
         }
     }
+}
+
+/// Whether one respondent's answer to a question takes several rows.
+fn several_rows_per_respondent(kind: &QuestionKind) -> bool {
+    matches!(kind, QuestionKind::MultipleChoice { .. } | QuestionKind::Ranking { .. })
 }
 
 /// Median of grouped values: the middle respondent (mean of the two middle
