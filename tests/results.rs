@@ -753,3 +753,118 @@ async fn aggregation_of_20000_responses_runs_in_sql(backend: Backend) {
     assert_eq!(page.status(), 200);
     eprintln!("[{backend:?}] results page with a district breakdown in {:?}", started.elapsed());
 }
+
+/// `radslag results import-margins` and `radslag results export` on SQLite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_line_imports_margins_and_exports_results() {
+    let dir = std::env::temp_dir().join("radslag-tests").join(radslag::domain::SecretToken::generate().reveal());
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db_url = format!("sqlite://{}/cli.db", dir.display());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_radslag"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RADSLAG_BASE_URL", "http://localhost")
+            .env("RADSLAG_SENDER", "panel@example.no")
+            .env("RADSLAG_SESSION_KEY", "0123456789abcdef0123456789abcdef")
+            .env("RADSLAG_DATABASE_URL", &db_url)
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    let districts = dir.join("districts.txt");
+    std::fs::write(&districts, "sentrum;Sentrum\nnord;Nord\n").expect("write");
+    assert!(
+        run(&["municipality", "add", "--slug", "vik", "--name", "Vik kommune", "--host", "vik.test"]).status.success()
+    );
+    assert!(
+        run(&["municipality", "set", "vik", "--districts-file", districts.to_str().expect("path")]).status.success()
+    );
+    let mapping = dir.join("mapping.txt");
+    std::fs::write(&mapping, "3901;sentrum\n3902;nord\n").expect("write");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/population.jsonstat.json");
+    let imported = run(&[
+        "results",
+        "import-margins",
+        fixture,
+        "--mapping",
+        mapping.to_str().expect("path"),
+        "--municipality",
+        "vik",
+    ]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("Stored 12 population cells"));
+    let refused = run(&["results", "import-margins", &districts.display().to_string(), "--municipality", "vik"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not valid JSON"));
+
+    let db = sea_orm::Database::connect(&db_url).await.expect("connect");
+    let vik = radslag::services::municipalities::by_slug(&db, "vik").await.expect("query").expect("vik");
+    let survey_id = survey::ActiveModel {
+        municipality_id: Set(vik.id),
+        status: Set("closed".to_owned()),
+        kind: Set("panel".to_owned()),
+        definition: Set(definition().to_string()),
+        compass_areas: Set(String::new()),
+        reminder_after_days: Set(7),
+        max_reminders: Set(2),
+        created_at: Set(0),
+        updated_at: Set(0),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .expect("survey")
+    .id;
+    for i in 0..6 {
+        let id = format!("cli-{i}");
+        response::ActiveModel {
+            id: Set(id.clone()),
+            municipality_id: Set(vik.id),
+            survey_id: Set(survey_id),
+            submitted_on: Set("2026-11-01".to_owned()),
+            channel: Set("panel".to_owned()),
+            age_band: Set(Some("16-24".to_owned())),
+            gender: Set(Some(if i < 3 { "female" } else { "male" }.to_owned())),
+            district: Set(Some("sentrum".to_owned())),
+            source_group: Set(None),
+        }
+        .insert(&db)
+        .await
+        .expect("response");
+        response_answer::ActiveModel {
+            municipality_id: Set(vik.id),
+            response_id: Set(id),
+            survey_id: Set(survey_id),
+            question_key: Set("transport".to_owned()),
+            option_key: Set(Some(if i < 2 { "bike" } else { "bus" }.to_owned())),
+            dont_know: Set(false),
+            moderation: Set("none".to_owned()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .expect("answer");
+    }
+    db.close().await.expect("close");
+    let csv = run(&["results", "export", &survey_id.to_string(), "--municipality", "vik"]);
+    assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));
+    let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
+    assert!(csv.starts_with("question,item,breakdown,group,option,n,count,value"));
+    assert!(csv.lines().any(|l| l.starts_with("transport,,,,bus,6,4,0.666667")), "{csv}");
+    let json = run(&[
+        "results",
+        "export",
+        &survey_id.to_string(),
+        "--format",
+        "json",
+        "--weight",
+        "none",
+        "--municipality",
+        "vik",
+    ]);
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&json.stdout).lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["question"], "transport");
+    let _ = std::fs::remove_dir_all(&dir);
+}
