@@ -3,6 +3,9 @@
 //! Responses are inserted directly as the answering part would store them.
 
 mod common;
+#[path = "browser/harness.rs"]
+#[expect(dead_code, reason = "the results journey uses part of the browser harness")]
+mod harness;
 
 use std::time::Instant;
 
@@ -867,4 +870,61 @@ async fn command_line_imports_margins_and_exports_results() {
         serde_json::from_str(String::from_utf8_lossy(&json.stdout).lines().next().expect("a line")).expect("JSON");
     assert_eq!(first["question"], "transport");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The results pages in a real browser: axe (WCAG 2.2 AA), reflow and
+/// target size on the public page, axe on the staff pages. SQLite only: the
+/// browser checks the HTML, which does not depend on the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_pages_pass_the_browser_checks() {
+    use harness::{Audience, Browser};
+    let Some(app) = spawn_app(Backend::Sqlite).await else { return };
+    for (district, age_band, gender, population) in
+        [("sentrum", "35-44", "female", 500), ("sentrum", "35-44", "male", 480), ("nord", "35-44", "female", 300)]
+    {
+        population_margin::ActiveModel {
+            municipality_id: Set(app.alpha.id),
+            district_code: Set(district.to_owned()),
+            age_band: Set(age_band.to_owned()),
+            gender: Set(gender.to_owned()),
+            population: Set(population),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("margin");
+    }
+    let survey_id = add_survey(&app, &app.alpha, "closed", definition()).await;
+    seed_known_responses(&app, survey_id).await;
+    let feedback = json!({ "heard": { "nb": "Dere vil ha mer lys." }, "will_do": { "nb": "Vi setter opp lys.", "en": "We put up lights." } });
+    survey::Entity::update_many()
+        .col_expr(survey::Column::Feedback, sea_orm::sea_query::Expr::value(feedback.to_string()))
+        .filter(survey::Column::Id.eq(survey_id))
+        .exec(&app.db)
+        .await
+        .expect("feedback");
+    app.add_staff(Some(&app.alpha), "kari@alpha.test", Role::Admin).await;
+
+    let Some(mut staff) = Browser::start(&app, "results-staff", Audience::Staff).await else { return };
+    staff.goto(ALPHA, "/staff/sign-in").await;
+    staff.type_into("E-postadresse", "kari@alpha.test").await;
+    staff.type_into("Passord", common::PASSWORD).await;
+    staff.submit("Logg inn").await;
+    staff.goto(ALPHA, &format!("/staff/surveys/{survey_id}/results?breakdown=district")).await;
+    staff.check_page("results").await;
+    staff.goto(ALPHA, &format!("/staff/surveys/{survey_id}/moderation")).await;
+    staff.check_page("moderation").await;
+    staff.goto(ALPHA, &format!("/staff/surveys/{survey_id}/feedback")).await;
+    staff.check_page("feedback").await;
+    staff.submit("Publiser og send e-post").await;
+    staff.check_page("published").await;
+    staff.goto(ALPHA, "/staff/results/margins").await;
+    staff.check_page("margins").await;
+    staff.finish().await;
+
+    let Some(mut public) = Browser::start(&app, "results-public", Audience::Public).await else { return };
+    public.goto(ALPHA, &format!("/results/{survey_id}")).await;
+    assert_eq!(public.heading().await, "Parker og transport");
+    public.check_page("public-results").await;
+    public.finish().await;
 }

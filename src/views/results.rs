@@ -219,13 +219,13 @@ fn who_answered(results: &SurveyResults, labels: &Labels<'_>) -> Markup {
 fn representation_table(results: &SurveyResults, labels: &Labels<'_>) -> Markup {
     let language = labels.language;
     html! {
-        table class="ds-table results-table" data-size="sm" {
+        div class="table-scroll" tabindex="0" role="region" aria-label=(t(language, "results-representation-caption")) { table class="ds-table results-table" data-size="sm" {
             caption { (t(language, "results-representation-caption")) }
             thead { tr {
                 th scope="col" { (t(language, "results-group")) }
-                th scope="col" class="number" { (t(language, "results-respondents")) }
-                th scope="col" class="number" { (t(language, "results-share-respondents")) }
-                th scope="col" class="number" { (t(language, "results-share-population")) }
+                th scope="col" class="numeric" { (t(language, "results-respondents")) }
+                th scope="col" class="numeric" { (t(language, "results-share-respondents")) }
+                th scope="col" class="numeric" { (t(language, "results-share-population")) }
             } }
             tbody {
                 @for dimension in ["district", "age_band", "gender", "source_group"] {
@@ -233,14 +233,14 @@ fn representation_table(results: &SurveyResults, labels: &Labels<'_>) -> Markup 
                     @for row in results.representation.iter().filter(|r| r.dimension == dimension) {
                         tr {
                             th scope="row" { (labels.representation_group(row)) }
-                            td class="number" { (row.respondents.map_or_else(|| t(language, "results-suppressed-short"), |n| n.to_string())) }
-                            td class="number" { (row.share.map_or_else(|| t(language, "results-suppressed-short"), |s| percent(language, s))) }
-                            td class="number" { (row.population_share.map_or_else(|| "–".to_owned(), |s| percent(language, s))) }
+                            td class="numeric" { (row.respondents.map_or_else(|| t(language, "results-suppressed-short"), |n| n.to_string())) }
+                            td class="numeric" { (row.share.map_or_else(|| t(language, "results-suppressed-short"), |s| percent(language, s))) }
+                            td class="numeric" { (row.population_share.map_or_else(|| "–".to_owned(), |s| percent(language, s))) }
                         }
                     }
                 }
             }
-        }
+        } }
         p class="ds-paragraph" data-size="sm" { (t_with(language, "results-suppressed-explained", &[("threshold", results.threshold.to_string())])) }
     }
 }
@@ -380,19 +380,19 @@ fn column_table(column: &Column, question: &Question, labels: &Labels<'_>, weigh
     let suppressed = t(language, "results-suppressed-short");
     html! {
         @if !is_number {
-            table class="ds-table results-table" data-size="sm" {
+            div class="table-scroll" tabindex="0" role="region" aria-label=(labels.text(&question.text)) { table class="ds-table results-table" data-size="sm" {
                 caption { (labels.text(&question.text)) " – " (t_with(language, "results-n", &[("n", column.n.to_string())])) }
                 thead { tr {
                     th scope="col" { (t(language, "results-answer")) }
                     @if is_ranking {
-                        th scope="col" class="number" { (t(language, "results-mean-rank")) }
-                        th scope="col" class="number" { (t(language, "results-borda")) }
+                        th scope="col" class="numeric" { (t(language, "results-mean-rank")) }
+                        th scope="col" class="numeric" { (t(language, "results-borda")) }
                     } @else {
-                        th scope="col" class="number" { (t(language, "results-count")) }
-                        th scope="col" class="number" { (t(language, "results-unweighted")) }
+                        th scope="col" class="numeric" { (t(language, "results-count")) }
+                        th scope="col" class="numeric" { (t(language, "results-unweighted")) }
                         @if weighted {
-                            th scope="col" class="number" { (t(language, "results-weighted")) }
-                            th scope="col" class="number" { (t(language, "results-margin-of-error")) }
+                            th scope="col" class="numeric" { (t(language, "results-weighted")) }
+                            th scope="col" class="numeric" { (t(language, "results-margin-of-error")) }
                         }
                     }
                 } }
@@ -401,20 +401,20 @@ fn column_table(column: &Column, question: &Question, labels: &Labels<'_>, weigh
                         tr {
                             th scope="row" { (labels.option(question, &option.key)) }
                             @if is_ranking {
-                                td class="number" { (option.mean_rank.map_or_else(|| suppressed.clone(), |r| number(language, r, 2))) }
-                                td class="number" { (option.borda.map_or_else(|| suppressed.clone(), |b| number(language, b, 0))) }
+                                td class="numeric" { (option.mean_rank.map_or_else(|| suppressed.clone(), |r| number(language, r, 2))) }
+                                td class="numeric" { (option.borda.map_or_else(|| suppressed.clone(), |b| number(language, b, 0))) }
                             } @else {
-                                td class="number" { (option.count) }
-                                td class="number" { (percent(language, option.share)) }
+                                td class="numeric" { (option.count) }
+                                td class="numeric" { (percent(language, option.share)) }
                                 @if weighted {
-                                    td class="number" { (option.weighted_share.map_or_else(|| suppressed.clone(), |s| percent(language, s))) }
-                                    td class="number" { (option.margin_of_error.map_or_else(|| suppressed.clone(), |m| plus_minus(language, m))) }
+                                    td class="numeric" { (option.weighted_share.map_or_else(|| suppressed.clone(), |s| percent(language, s))) }
+                                    td class="numeric" { (option.margin_of_error.map_or_else(|| suppressed.clone(), |m| plus_minus(language, m))) }
                                 }
                             }
                         }
                     }
                 }
-            }
+            } }
         }
         p class="ds-paragraph results-n" data-size="sm" {
             (t_with(language, "results-n", &[("n", column.n.to_string())]))
@@ -443,20 +443,20 @@ fn breakdown_table(results: &SurveyResults, columns: &[Column], question: &Quest
     let suppressed = t(language, "results-suppressed-short");
     let is_number = matches!(question.kind, QuestionKind::Number { .. });
     html! {
-        div class="table-scroll" {
+        div class="table-scroll" tabindex="0" role="region" aria-label=(t(language, "results-breakdown-caption")) {
             table class="ds-table results-table results-breakdown" data-size="sm" {
                 caption { (t(language, "results-breakdown-caption")) }
                 thead { tr {
                     th scope="col" { (t(language, "results-answer")) }
                     @for group in groups {
-                        th scope="col" class="number" { (labels.group(&results.breakdown, &group.group)) }
+                        th scope="col" class="numeric" { (labels.group(&results.breakdown, &group.group)) }
                     }
                 } }
                 tbody {
                     tr {
                         th scope="row" { "n" }
                         @for group in groups {
-                            td class="number" { @if group.hidden { (suppressed) } @else { (group.n) } }
+                            td class="numeric" { @if group.hidden { (suppressed) } @else { (group.n) } }
                         }
                     }
                     @if !is_number {
@@ -464,7 +464,7 @@ fn breakdown_table(results: &SurveyResults, columns: &[Column], question: &Quest
                             tr {
                                 th scope="row" { (labels.option(question, &option.key)) }
                                 @for group in groups {
-                                    td class="number" {
+                                    td class="numeric" {
                                         @match group.options.get(index).filter(|_| !group.hidden) {
                                             None => (suppressed),
                                             Some(o) => {
@@ -481,7 +481,7 @@ fn breakdown_table(results: &SurveyResults, columns: &[Column], question: &Quest
                         tr {
                             th scope="row" { (t(language, "results-mean")) }
                             @for group in groups {
-                                td class="number" { (group.scale.filter(|_| !group.hidden).map_or_else(|| suppressed.clone(), |s| number(language, s.mean, 2))) }
+                                td class="numeric" { (group.scale.filter(|_| !group.hidden).map_or_else(|| suppressed.clone(), |s| number(language, s.mean, 2))) }
                             }
                         }
                     }
