@@ -277,6 +277,15 @@ async fn counts_shares_means_medians_nps_and_ranking_come_from_known_rows(backen
     assert_eq!((library[5].as_str(), library[6].as_str()), ("6", "4"));
     assert_eq!(find(&rows, "services", "", "", "other")[6], "2");
 
+    // Broken down by the answer to another question: bus (6 answers, mean
+    // (1+2+3+4+4+4)/6 = 3) is shown; car (4) and bike (2 "don't know") are small.
+    let by_transport = export(&client, &app, ALPHA, survey_id, "breakdown=question:transport").await;
+    let bus_mean = find(&by_transport, "satisfaction", "", "bus", "mean");
+    assert_eq!(bus_mean[2], "question:transport");
+    assert_eq!(bus_mean[5], "6");
+    assert!((value(bus_mean, 7) - 3.0).abs() < 1e-9);
+    assert!(!by_transport.iter().any(|r| r[0] == "satisfaction" && (r[3] == "car" || r[3] == "bike")));
+
     let page = client.get(app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results"))).send().await.expect("page");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("body");
