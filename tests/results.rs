@@ -543,16 +543,23 @@ async fn public_page_goes_live_on_publish_and_feedback_reaches_every_invited_mem
         vec!["svarte-ikke@example.no", "svarte@example.no"],
         "each invited member still in the panel, once"
     );
+    // The worker delivers them over SMTP, each in the member's language.
     let link = format!("http://{ALPHA}:{}{path}", app.port);
-    for row in &rows {
-        assert!(row.text_body.contains(&link) && row.html_body.contains(&link), "{}", row.text_body);
-        assert!(row.list_unsubscribe.is_some());
+    for address in ["svarte@example.no", "svarte-ikke@example.no"] {
+        let mail = app.smtp.wait_for(address, 1).await;
+        assert_eq!(mail.len(), 1, "exactly one feedback email to {address}");
+        assert!(mail[0].text().contains(&link) && mail[0].html().contains(&link), "{}", mail[0].text());
+        assert!(mail[0].raw_header("List-Unsubscribe").is_some());
     }
-    let english = rows.iter().find(|r| r.to_address == "svarte-ikke@example.no").expect("english");
-    assert!(english.subject.starts_with("Results:"), "{}", english.subject);
-    assert!(english.text_body.contains("We will put up 40 new lamp posts."));
-    let norwegian = rows.iter().find(|r| r.to_address == "svarte@example.no").expect("norwegian");
-    assert!(norwegian.subject.starts_with("Resultater:") && norwegian.text_body.contains("40 nye lyktestolper"));
+    let english = &app.smtp.wait_for("svarte-ikke@example.no", 1).await[0];
+    assert!(english.subject().starts_with("Results:"), "{}", english.subject());
+    assert!(english.text().contains("We will put up 40 new lamp posts."));
+    let norwegian = &app.smtp.wait_for("svarte@example.no", 1).await[0];
+    assert!(norwegian.subject().starts_with("Resultater:") && norwegian.text().contains("40 nye lyktestolper"));
+    assert!(
+        app.smtp.messages_to("sluttet@example.no").is_empty()
+            && app.smtp.messages_to("ikke-invitert@example.no").is_empty()
+    );
     let status = survey::Entity::find_by_id(survey_id).one(&app.db).await.expect("query").expect("survey");
     assert_eq!(status.status, "published");
     assert!(status.published_at.is_some());
