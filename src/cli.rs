@@ -73,6 +73,40 @@ enum Command {
     /// Manage panel members.
     #[command(subcommand)]
     Panel(PanelCommand),
+    /// Export results and import population margins.
+    #[command(subcommand)]
+    Results(ResultsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ResultsCommand {
+    /// Write a survey's aggregated results (after small-cell suppression) to
+    /// standard output, row by row.
+    Export {
+        /// The survey's id.
+        survey_id: i32,
+        /// csv or json (one JSON object per line).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Breakdown: district, age_band, gender, source_group or question:KEY.
+        #[arg(long, default_value = "")]
+        breakdown: String,
+        /// Margins to weight to, e.g. age_band,gender,district (default all; `none` for unweighted).
+        #[arg(long)]
+        weight: Option<String>,
+        #[command(flatten)]
+        municipality: MunicipalityArg,
+    },
+    /// Replace the population margins with a JSON-stat 2.0 file (SSB, SCB).
+    ImportMargins {
+        /// The JSON-stat file.
+        file: PathBuf,
+        /// File with one `region;district` per line (default: region code = district code).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        #[command(flatten)]
+        municipality: MunicipalityArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -315,6 +349,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Panel(command) => panel_command(&config, command).await,
+        Command::Results(command) => results_command(&config, command).await,
         Command::Demo | Command::Compass(_) => Ok(()),
     }
 }
@@ -426,6 +461,63 @@ async fn user_command(config: &Config, command: UserCommand) -> anyhow::Result<(
 }
 
 /// English explanation of validation problems, for the terminal.
+async fn results_command(config: &Config, command: ResultsCommand) -> anyhow::Result<()> {
+    use crate::services::results::{self, Breakdown, ExportRow, ResultsRequest, WeightingChoice};
+    let db = open(config).await?;
+    match command {
+        ResultsCommand::Export { survey_id, format, breakdown, weight, municipality } => {
+            let municipality = pick_municipality(&db, config, &municipality).await?;
+            let survey = results::survey_with_results(&db, &municipality, survey_id)
+                .await?
+                .ok_or_else(|| anyhow!("no survey {survey_id} with results in {}", municipality.slug.as_str()))?;
+            let request = ResultsRequest {
+                breakdown: Breakdown::parse(&breakdown, &survey),
+                weighting: WeightingChoice::parse(weight.as_deref()),
+            };
+            let computed = results::compute(&db, &municipality, &survey, &request).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match format.as_str() {
+                "csv" => {
+                    out.write_all(ExportRow::HEADER.as_bytes())?;
+                    for row in results::export_rows(&computed) {
+                        out.write_all(row.csv_line().as_bytes())?;
+                    }
+                }
+                "json" => {
+                    for row in results::export_rows(&computed) {
+                        serde_json::to_writer(&mut out, &row)?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+                other => bail!("unknown format `{other}`; use csv or json"),
+            }
+            out.flush()?;
+            Ok(())
+        }
+        ResultsCommand::ImportMargins { file, mapping, municipality } => {
+            let municipality = pick_municipality(&db, config, &municipality).await?;
+            let data = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let mapping = match mapping {
+                Some(path) => {
+                    std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?
+                }
+                None => String::new(),
+            };
+            match results::import_margins_jsonstat(&db, &municipality, &data, &mapping, Actor::CommandLine).await {
+                Ok(done) => {
+                    println!("Stored {} population cells for {}.", done.cells, municipality.slug.as_str());
+                    if !done.skipped_regions.is_empty() {
+                        println!("Left out regions without a district: {}", done.skipped_regions.join(", "));
+                    }
+                    Ok(())
+                }
+                Err(ChangeError::Invalid(invalid)) => bail!("{}", describe(&invalid)),
+                Err(ChangeError::Db(error)) => Err(error.into()),
+            }
+        }
+    }
+}
+
 fn describe(invalid: &Invalid) -> String {
     invalid.0.iter().map(|e| format!("{}: {}", e.field, field_error(Language::En, e))).collect::<Vec<_>>().join("; ")
 }

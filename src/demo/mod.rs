@@ -5,6 +5,7 @@
 //! its own module, called in order from [`seed`].
 
 mod compass;
+mod feedback;
 mod invitations;
 mod panel;
 mod responses;
@@ -133,6 +134,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &url::Url) -> anyhow::Resul
         surveys::seed(db, base_url, &municipality).await?;
         invitations::seed(db, base_url, &municipality).await?;
         responses::seed(db, base_url, &municipality).await?;
+        feedback::seed(db, base_url, &municipality).await?;
         compass::seed(db, base_url, &municipality).await?;
     }
     if let Some(password) = ensure_user(db, None, "operator@radslag.example", "Demo operator", Role::Operator).await? {

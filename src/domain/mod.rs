@@ -4,17 +4,21 @@
 pub mod compass;
 pub mod demographics;
 pub mod email;
+pub mod jsonstat;
 pub mod language;
 pub mod margins;
 pub mod member;
+pub mod moderation;
 pub mod municipality;
 pub mod password;
 pub mod profile;
 pub mod role;
 pub mod sampling;
+pub mod suppression;
 pub mod survey;
 pub mod token;
 pub mod validation;
+pub mod weighting;
 
 pub use demographics::{AgeBand, Gender};
 pub use email::Email;

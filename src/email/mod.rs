@@ -2,6 +2,7 @@
 //! outbox worker that sends queued rows.
 
 pub mod delivery;
+pub mod feedback;
 pub mod invitation;
 pub mod layout;
 pub mod panel;
