@@ -132,3 +132,4 @@ municipality-error-slug-taken = The short name is already in use.
 municipality-error-host = “{ $value }” is not a valid host name.
 municipality-error-host-taken = The address “{ $value }” is already used by another municipality.
 municipality-error-hosts-empty = Enter at least one address.
+settings-margins-jsonstat = Import population figures from a JSON-stat file (SSB or SCB)

@@ -132,3 +132,4 @@ municipality-error-slug-taken = Kortnavnet er allerede i bruk.
 municipality-error-host = «{ $value }» er ikke et gyldig vertsnavn.
 municipality-error-host-taken = Adressen «{ $value }» brukes allerede av en annen kommune.
 municipality-error-hosts-empty = Skriv inn minst én adresse.
+settings-margins-jsonstat = Hent befolkningstall fra en JSON-stat-fil (SSB eller SCB)

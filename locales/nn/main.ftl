@@ -132,3 +132,4 @@ municipality-error-slug-taken = Kortnamnet er allereie i bruk.
 municipality-error-host = «{ $value }» er ikkje eit gyldig vertsnamn.
 municipality-error-host-taken = Adressa «{ $value }» blir allereie brukt av ein annan kommune.
 municipality-error-hosts-empty = Skriv inn minst éi adresse.
+settings-margins-jsonstat = Hent folketal frå ei JSON-stat-fil (SSB eller SCB)

@@ -132,3 +132,4 @@ municipality-error-slug-taken = Kortnamnet används redan.
 municipality-error-host = ”{ $value }” är inte ett giltigt värdnamn.
 municipality-error-host-taken = Adressen ”{ $value }” används redan av en annan kommun.
 municipality-error-hosts-empty = Skriv in minst en adress.
+settings-margins-jsonstat = Hämta befolkningssiffror från en JSON-stat-fil (SCB eller SSB)

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoCondition, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 use serde_json::json;
 
@@ -1102,7 +1102,7 @@ pub async fn moderate(
     action: &ModerationAction,
     actor: Actor,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = municipality
         .update_many::<response_answer::Entity>()
         .col_expr(response_answer::Column::Moderation, Expr::value(action.code()))
@@ -1225,7 +1225,7 @@ pub async fn save_feedback(
     if !matches!(survey.status, SurveyStatus::Closed | SurveyStatus::Published) {
         return Err(FeedbackError::NotClosed);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let stored = serde_json::to_string(feedback).map_err(|e| DbErr::Custom(e.to_string()))?;
     municipality
         .update_many::<survey::Entity>()
@@ -1263,7 +1263,7 @@ pub async fn publish(
     actor: Actor,
 ) -> Result<Published, FeedbackError> {
     let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let Some(survey) = surveys::load(&txn, municipality, survey_id).await? else {
         return Err(FeedbackError::NotClosed);
     };

@@ -246,6 +246,7 @@ pub fn settings(state: &AppState, context: &RequestContext, user: &StaffUser, vi
             h2 class="ds-heading" data-size="md" id="margins-heading" { (t(language, "settings-margins-heading")) }
             p class="ds-paragraph" { (t(language, "settings-margins-intro")) }
             (margins_table(language, view.districts, view.margins))
+            p class="ds-paragraph" { a class="ds-link" href="/staff/results/margins" { (t(language, "settings-margins-jsonstat")) } }
             form method="post" action={ "/staff/settings/margins?csrf=" (context.csrf_token) } enctype="multipart/form-data" class="stack" {
                 div class="ds-field" {
                     label class="ds-label" for=(field_id("margins")) { (t(language, "settings-margins-file")) }

@@ -535,6 +535,7 @@ pub fn edit(
                 p class="ds-paragraph" { code id="public-link" { (link) } }
             }))
         }
+        (survey_tools(language, user, survey))
         (error_summary(language, view.errors.as_ref()))
         (lifecycle(&builder, user, survey, &definition, &missing))
         (meta_form(&builder, municipality, &definition, &columns))
@@ -815,6 +816,37 @@ fn question_block(
             }
             (builder.form("question_update", key, &path, content, "save", builder.texts))
             (rule_form(builder, "question_rule", key, &format!("{path}.show_if"), &rule, &earlier))
+        }
+    }
+}
+
+/// Links to everything else staff do with a survey, by role and state.
+fn survey_tools(language: Language, user: &StaffUser, survey: &Survey) -> Markup {
+    let id = survey.id;
+    let running = matches!(survey.status, SurveyStatus::Open | SurveyStatus::Closed | SurveyStatus::Published);
+    html! {
+        nav class="survey-tools" aria-label=(t(language, "survey-tools-label")) {
+            ul class="ds-list" {
+                li { a class="ds-link" href={ "/staff/surveys/" (id) "/preview" } { (t(language, "survey-tools-preview")) } }
+                @if survey.status == SurveyStatus::Open && survey.kind == crate::services::surveys::SurveyKind::Panel && user.role.includes(Role::Editor) {
+                    li { a class="ds-link" href={ "/staff/surveys/" (id) "/invitations" } { (t(language, "survey-tools-invitations")) } }
+                }
+                @if matches!(survey.status, SurveyStatus::Open | SurveyStatus::Closed) && user.role.includes(Role::Editor) {
+                    li { a class="ds-link" href={ "/staff/surveys/" (id) "/paper" } { (t(language, "survey-tools-paper")) } }
+                }
+                @if running && user.role.includes(Role::Analyst) {
+                    li { a class="ds-link" href={ "/staff/surveys/" (id) "/results" } { (t(language, "survey-tools-results")) } }
+                }
+                @if running && user.role.includes(Role::Editor) {
+                    li { a class="ds-link" href={ "/staff/surveys/" (id) "/moderation" } { (t(language, "survey-tools-moderation")) } }
+                }
+                @if matches!(survey.status, SurveyStatus::Closed | SurveyStatus::Published) && user.role.includes(Role::Editor) {
+                    li { a class="ds-link" href={ "/staff/surveys/" (id) "/feedback" } { (t(language, "survey-tools-feedback")) } }
+                }
+                @if survey.status == SurveyStatus::Published {
+                    li { a class="ds-link" href={ "/results/" (id) } { (t(language, "survey-tools-public")) } }
+                }
+            }
         }
     }
 }
