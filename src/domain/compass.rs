@@ -18,7 +18,7 @@ const POINT_TOLERANCE: f64 = 0.001;
 
 /// The framework files shipped with the service.
 pub const SHIPPED_FRAMEWORK_FILES: [&str; 2] =
-    [include_str!("../../data/frameworks/ks-2016.json"), include_str!("../../data/frameworks/skr-2020.json")];
+    [include_str!("frameworks/ks-2016.json"), include_str!("frameworks/skr-2020.json")];
 
 /// A compass framework: named areas, each with sub-questions worth points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
