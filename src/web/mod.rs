@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod public;
 pub mod staff;
 pub mod state;
+pub mod upload;
 
 use axum::Router;
 use axum::routing::get;

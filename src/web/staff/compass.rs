@@ -105,18 +105,11 @@ pub async fn import_framework(
     context: RequestContext,
     Tenant(municipality): Tenant,
     admin: Staff<Admin>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
-    let mut data = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("framework_file") {
-            data = field.bytes().await.ok();
-        }
-    }
-    let result = match data.filter(|d| !d.is_empty()) {
-        Some(bytes) => {
-            compass::import_framework(&state.db, &municipality, &bytes, admin.user.actor()).await.map(|_| ())
-        }
+    let upload = crate::web::upload::Upload::read(multipart).await?;
+    let result = match upload.file("framework_file") {
+        Some(bytes) => compass::import_framework(&state.db, &municipality, bytes, admin.user.actor()).await.map(|_| ()),
         None => Err(ChangeError::Invalid(single_error("$", "compass-error-no-file"))),
     };
     match result {

@@ -82,17 +82,11 @@ pub async fn import(
     context: RequestContext,
     Tenant(municipality): Tenant,
     admin: Staff<Admin>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
-    let (mut data, mut skip_invalid) = (None, false);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("file") => data = field.bytes().await.ok(),
-            Some("skip_invalid") => skip_invalid = field.text().await.is_ok_and(|v| v == "yes"),
-            _ => {}
-        }
-    }
-    let Some(data) = data.filter(|d| !d.is_empty()) else {
+    let upload = crate::web::upload::Upload::read(multipart).await?;
+    let skip_invalid = upload.text("skip_invalid") == Some("yes");
+    let Some(data) = upload.file("file").cloned() else {
         let page = views::import(&state, &context, &admin.user, None, true);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };

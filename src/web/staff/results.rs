@@ -283,17 +283,11 @@ async fn upload_margins(
     context: RequestContext,
     Tenant(municipality): Tenant,
     admin: Staff<Admin>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
-    let (mut data, mut mapping) = (None, String::new());
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("margins") => data = field.bytes().await.ok().filter(|d| !d.is_empty()),
-            Some("mapping") => mapping = field.text().await.unwrap_or_default(),
-            _ => {}
-        }
-    }
-    let result = match &data {
+    let upload = crate::web::upload::Upload::read(multipart).await?;
+    let mapping = upload.text("mapping").unwrap_or_default().to_owned();
+    let result = match upload.file("margins") {
         Some(bytes) => {
             results::import_margins_jsonstat(&state.db, &municipality, bytes, &mapping, admin.user.actor()).await
         }

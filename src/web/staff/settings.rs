@@ -184,17 +184,12 @@ pub async fn upload_margins(
     context: RequestContext,
     Tenant(municipality): Tenant,
     admin: Staff<Admin>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
-    let mut data = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("margins") {
-            data = field.bytes().await.ok();
-        }
-    }
-    let result = match data.filter(|d| !d.is_empty()) {
+    let upload = crate::web::upload::Upload::read(multipart).await?;
+    let result = match upload.file("margins") {
         Some(bytes) => {
-            municipalities::import_margins_csv(&state.db, &municipality, &bytes, admin.user.actor()).await.map(|_| ())
+            municipalities::import_margins_csv(&state.db, &municipality, bytes, admin.user.actor()).await.map(|_| ())
         }
         None => Err(ChangeError::Invalid(single_error("margins", "margins-error-no-file"))),
     };

@@ -88,15 +88,10 @@ pub async fn import_survey(
     context: RequestContext,
     Tenant(municipality): Tenant,
     staff: Staff<Editor>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
-    let mut data = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            data = field.text().await.ok();
-        }
-    }
-    let text = data.filter(|d| !d.trim().is_empty()).unwrap_or_default();
+    let upload = crate::web::upload::Upload::read(multipart).await?;
+    let text = upload.text("file").filter(|d| !d.trim().is_empty()).unwrap_or_default().to_owned();
     match surveys::import_file(&state.db, &municipality, &text, staff.user.actor()).await {
         Ok(survey) => Ok(Redirect::to(&format!("/staff/surveys/{}", survey.id)).into_response()),
         Err(ImportError::Invalid(error)) => {
