@@ -22,6 +22,7 @@ on_both_backends!(
     closed_surveys_and_wrong_links_get_the_same_neutral_page,
     editors_enter_paper_answers,
     open_surveys_take_one_answer_per_browser,
+    shared_devices_can_answer_open_surveys_again,
     links_work_only_at_their_own_municipality,
     the_members_language_is_used_and_can_be_switched,
     staff_preview_the_survey,
@@ -490,35 +491,57 @@ async fn editors_enter_paper_answers(backend: Backend) {
     );
 }
 
-async fn open_surveys_take_one_answer_per_browser(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
-    let survey = open_survey(&app, &app.alpha, SurveyKind::Open).await;
+/// An open survey at Alpha with a public link; `once` is its one-answer-per-browser setting.
+async fn open_survey_with_link(app: &TestApp, once: bool) -> String {
+    let survey = open_survey(app, &app.alpha, SurveyKind::Open).await;
     let public = SecretToken::generate();
-    survey::ActiveModel { id: Set(survey.id), public_token_hash: Set(Some(public.hash())), ..Default::default() }
-        .update(&app.db)
-        .await
-        .expect("public link");
-    let client = app.client();
-    let start = client.get(app.url(ALPHA, &format!("/o/{}", public.reveal()))).send().await.expect("get");
+    survey::ActiveModel {
+        id: Set(survey.id),
+        public_token_hash: Set(Some(public.hash())),
+        one_answer_per_browser: Set(once),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .expect("public link");
+    format!("/o/{}", public.reveal())
+}
+
+/// Open the public link in `client`; returns the personal path it redirects to.
+async fn start_open(app: &TestApp, client: &reqwest::Client, link: &str) -> String {
+    let start = client.get(app.url(ALPHA, link)).send().await.expect("get");
     assert_eq!(start.status(), 303);
     let personal = start.headers()["location"].to_str().expect("ascii").to_owned();
     assert!(personal.starts_with("/s/"));
-    post_page(&app, &client, ALPHA, &personal, &[("q.mode", "walk")], "next").await;
+    personal
+}
+
+/// Answer every page of the every-type survey at `personal` and submit.
+async fn answer_and_submit(app: &TestApp, client: &reqwest::Client, personal: &str) {
+    post_page(app, client, ALPHA, personal, &[("q.mode", "walk")], "next").await;
     post_page(
-        &app,
-        &client,
+        app,
+        client,
         ALPHA,
-        &personal,
+        personal,
         &[("q.trust.listens", "3"), ("q.trust.informs", "3"), ("q.recommend", "10")],
         "next",
     )
     .await;
-    post_page(&app, &client, ALPHA, &personal, &[], "submit").await;
+    post_page(app, client, ALPHA, personal, &[], "submit").await;
+}
+
+async fn open_surveys_take_one_answer_per_browser(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let link = open_survey_with_link(&app, true).await;
+    let client = app.client();
+    let personal = start_open(&app, &client, &link).await;
+    answer_and_submit(&app, &client, &personal).await;
     let row = response::Entity::find().one(&app.db).await.expect("db").expect("response");
     assert_eq!(row.channel, "open");
     assert_eq!(row.age_band, None, "open answers have no profile attributes");
 
-    let again = client.get(app.url(ALPHA, &format!("/o/{}", public.reveal()))).send().await.expect("get");
+    let again = client.get(app.url(ALPHA, &link)).send().await.expect("get");
     assert_eq!(
         again.headers()["location"].to_str().expect("ascii"),
         personal,
@@ -528,10 +551,28 @@ async fn open_surveys_take_one_answer_per_browser(backend: Backend) {
     assert!(thanks.contains("Takk for svarene dine!"));
 
     let other_browser = app.client();
-    let fresh = other_browser.get(app.url(ALPHA, &format!("/o/{}", public.reveal()))).send().await.expect("get");
+    let fresh = other_browser.get(app.url(ALPHA, &link)).send().await.expect("get");
     assert_ne!(fresh.headers()["location"].to_str().expect("ascii"), personal, "another browser starts its own");
     let wrong = other_browser.get(app.url(ALPHA, "/o/not-a-link")).send().await.expect("get");
     assert_eq!(wrong.status(), 404);
+}
+
+async fn shared_devices_can_answer_open_surveys_again(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let link = open_survey_with_link(&app, false).await;
+    let kiosk = app.client();
+    let first = start_open(&app, &kiosk, &link).await;
+    post_page(&app, &kiosk, ALPHA, &first, &[("q.mode", "walk")], "next").await;
+    assert_eq!(start_open(&app, &kiosk, &link).await, first, "an unfinished answer resumes");
+    answer_and_submit(&app, &kiosk, &first).await;
+    let second = start_open(&app, &kiosk, &link).await;
+    assert_ne!(second, first, "after a submission the same browser starts a new answer");
+    let page = kiosk.get(app.url(ALPHA, &second)).send().await.expect("get").text().await.expect("body");
+    assert!(page.contains("Side 1 av 3"), "the new answer starts on page 1: {page}");
+    answer_and_submit(&app, &kiosk, &second).await;
+    assert_eq!(response::Entity::find().count(&app.db).await.expect("count"), 2, "two visits, two responses");
+    let revisit = kiosk.get(app.url(ALPHA, &first)).send().await.expect("get").text().await.expect("body");
+    assert!(revisit.contains("Takk for svarene dine!"), "the first link still shows its thank-you page");
 }
 
 async fn links_work_only_at_their_own_municipality(backend: Backend) {

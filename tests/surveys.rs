@@ -20,6 +20,7 @@ on_both_backends!(
     surveys_stay_inside_their_municipality,
     uploaded_files_import_exactly_or_not_at_all,
     the_json_api_creates_updates_and_moves_surveys,
+    open_surveys_can_allow_several_answers_per_browser,
 );
 
 const COMPLETE: &str = include_str!("../src/demo/surveys/barnehage-og-skole.json");
@@ -667,4 +668,50 @@ async fn the_json_api_creates_updates_and_moves_surveys(backend: Backend) {
     for path in ["/api/v1/surveys", "/api/v1/surveys/{id}", "/api/v1/surveys/{id}/status/{step}"] {
         assert!(document["paths"][path].is_object(), "{path} documented");
     }
+}
+
+async fn open_surveys_can_allow_several_answers_per_browser(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "editor@alpha.test", Role::Editor).await;
+    let editor = app.signed_in(ALPHA, "editor@alpha.test").await;
+    let panel = id_from(&upload(&app, &editor, &complete_file()).await);
+    let panel_page = editor.get(app.url(ALPHA, &format!("/staff/surveys/{panel}"))).send().await.expect("get");
+    assert!(
+        !panel_page.text().await.expect("body").contains("one_answer_per_browser"),
+        "panel surveys have no such box"
+    );
+
+    let open_file = complete_file().replacen("\"kind\": \"panel\"", "\"kind\": \"open\"", 1);
+    let id = id_from(&upload(&app, &editor, &open_file).await);
+    assert!(survey_in_db(&app, id).await.one_answer_per_browser, "on unless turned off");
+    let page = editor.get(app.url(ALPHA, &format!("/staff/surveys/{id}"))).send().await.expect("get");
+    let html = page.text().await.expect("body");
+    assert!(html.contains("Ett svar per nettleser"), "{html}");
+    let (before, after) = html.split_once("id=\"meta-one-answer-per-browser\"").expect("box");
+    let input = format!("{}{}", before.rsplit("<input").next().expect("input"), after.split('>').next().expect("end"));
+    assert!(input.contains("checked"), "shown ticked: {input}");
+
+    let saved = edit(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "meta"),
+            ("title.nb", "Bibliotekets nettbrett"),
+            ("closes_on", "2099-09-30"),
+            ("ladder_step", "consultation"),
+            ("reminder_after_days", "7"),
+            ("max_reminders", "2"),
+            ("one_answer_per_browser_present", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    assert!(!survey_in_db(&app, id).await.one_answer_per_browser, "an unticked box turns it off");
+    let export = editor.get(app.url(ALPHA, &format!("/staff/surveys/{id}/export"))).send().await.expect("get");
+    let file = export.text().await.expect("body");
+    assert!(file.contains("\"one_answer_per_browser\": false"), "{file}");
+    let copy = id_from(&upload(&app, &editor, &file).await);
+    assert!(!survey_in_db(&app, copy).await.one_answer_per_browser, "the setting survives export and import");
+    assert!(audit_actions(&app, id).await.contains(&"survey.meta.update".to_owned()));
 }

@@ -19,6 +19,7 @@ pub struct Model {
     pub public_token_hash: Option<String>,
     pub reminder_after_days: i32,
     pub max_reminders: i32,
+    pub one_answer_per_browser: bool,
     pub created_by: Option<i32>,
     pub approved_by: Option<i32>,
     pub created_at: i64,

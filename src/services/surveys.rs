@@ -85,6 +85,8 @@ pub struct Survey {
     pub reminder_after_days: i32,
     /// Most reminders per invitation.
     pub max_reminders: i32,
+    /// Open surveys: each browser may answer once.
+    pub one_answer_per_browser: bool,
     /// Author.
     pub created_by: Option<i32>,
     /// Approver.
@@ -126,6 +128,7 @@ impl Survey {
             ladder_step: model.ladder_step.as_deref().and_then(LadderStep::parse),
             reminder_after_days: model.reminder_after_days,
             max_reminders: model.max_reminders,
+            one_answer_per_browser: model.one_answer_per_browser,
             created_by: model.created_by,
             approved_by: model.approved_by,
             opened_at: model.opened_at,
@@ -202,6 +205,7 @@ pub async fn create_draft<C: ConnectionTrait>(
         public_token_hash: Set(None),
         reminder_after_days: Set(7),
         max_reminders: Set(2),
+        one_answer_per_browser: Set(true),
         created_by: Set(match actor {
             Actor::Staff { user_id } => Some(user_id),
             _ => None,
@@ -275,6 +279,7 @@ pub fn columns_of(survey: &Survey) -> SurveyColumns {
         ladder_step: survey.ladder_step,
         reminder_after_days: survey.reminder_after_days,
         max_reminders: survey.max_reminders,
+        one_answer_per_browser: survey.one_answer_per_browser,
     }
 }
 
@@ -300,6 +305,7 @@ async fn store<C: ConnectionTrait>(
         ladder_step: Set(columns.ladder_step.map(|s| s.code().to_owned())),
         reminder_after_days: Set(columns.reminder_after_days),
         max_reminders: Set(columns.max_reminders),
+        one_answer_per_browser: Set(columns.one_answer_per_browser),
         updated_at: Set(super::now()),
         ..Default::default()
     };

@@ -13,7 +13,7 @@ use crate::domain::{Language, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{field_error, t, t_with};
 use crate::services::staff::StaffUser;
-use crate::services::surveys::{DATE_FORMAT, EditError, Survey, SurveyStatus, columns_of};
+use crate::services::surveys::{DATE_FORMAT, EditError, Survey, SurveyKind, SurveyStatus, columns_of};
 use crate::services::tenant::Municipality;
 use crate::views::components::{alert, csrf_field, field_id};
 use crate::views::layout::{Area, Page, render};
@@ -428,6 +428,9 @@ fn meta_values(definition: &SurveyDefinition, columns: &SurveyColumns) -> FormVa
     values.push("ladder_step", columns.ladder_step.map(|s| s.code()).unwrap_or_default());
     values.push("reminder_after_days", columns.reminder_after_days.to_string());
     values.push("max_reminders", columns.max_reminders.to_string());
+    if columns.one_answer_per_browser {
+        values.push("one_answer_per_browser", "1");
+    }
     values
 }
 
@@ -538,7 +541,7 @@ pub fn edit(
         (survey_tools(language, user, survey))
         (error_summary(language, view.errors.as_ref()))
         (lifecycle(&builder, user, survey, &definition, &missing))
-        (meta_form(&builder, municipality, &definition, &columns))
+        (meta_form(&builder, municipality, survey.kind, &definition, &columns))
         @for (s, section) in definition.sections.iter().enumerate() {
             (section_block(&builder, &definition, s, section))
         }
@@ -611,11 +614,13 @@ fn lifecycle(
 fn meta_form(
     builder: &Builder<'_>,
     municipality: &Municipality,
+    kind: SurveyKind,
     definition: &SurveyDefinition,
     columns: &SurveyColumns,
 ) -> Markup {
     let language = builder.language;
     let values = builder.values("meta", "", || meta_values(definition, columns));
+    let once = values.all("one_answer_per_browser").contains(&"1");
     let content = html! {
         @for (name, key, rows) in [
             ("title", "survey-field-title", 1),
@@ -643,6 +648,17 @@ fn meta_form(
         (builder.select(&values, "ladder_step", "ladder_step", "survey-field-ladder-step", &builder.ladder_options()))
         (input_field(language, "reminder_after_days", "reminder_after_days", &t(language, "survey-field-reminder-days"), values.get("reminder_after_days"), builder.errors, true))
         (input_field(language, "max_reminders", "max_reminders", &t(language, "survey-field-max-reminders"), values.get("max_reminders"), builder.errors, true))
+        @if kind == SurveyKind::Open {
+            input type="hidden" name="one_answer_per_browser_present" value="1";
+            div class="ds-field" {
+                input class="ds-input" type="checkbox" name="one_answer_per_browser" value="1"
+                    id="meta-one-answer-per-browser" aria-describedby="meta-one-answer-per-browser-hint" checked[once];
+                label class="ds-label" for="meta-one-answer-per-browser" { (t(language, "survey-field-one-answer-per-browser")) }
+                p class="ds-paragraph field-hint" data-size="sm" id="meta-one-answer-per-browser-hint" {
+                    (t(language, "survey-field-one-answer-per-browser-hint"))
+                }
+            }
+        }
     };
     html! {
         section class="card-section" aria-labelledby="meta-heading" {
@@ -828,7 +844,7 @@ fn survey_tools(language: Language, user: &StaffUser, survey: &Survey) -> Markup
         nav class="survey-tools" aria-label=(t(language, "survey-tools-label")) {
             ul class="ds-list" {
                 li { a class="ds-link" href={ "/staff/surveys/" (id) "/preview" } { (t(language, "survey-tools-preview")) } }
-                @if survey.status == SurveyStatus::Open && survey.kind == crate::services::surveys::SurveyKind::Panel && user.role.includes(Role::Editor) {
+                @if survey.status == SurveyStatus::Open && survey.kind == SurveyKind::Panel && user.role.includes(Role::Editor) {
                     li { a class="ds-link" href={ "/staff/surveys/" (id) "/invitations" } { (t(language, "survey-tools-invitations")) } }
                 }
                 @if matches!(survey.status, SurveyStatus::Open | SurveyStatus::Closed) && user.role.includes(Role::Editor) {

@@ -271,6 +271,9 @@ fn update_meta(
         }
     };
     columns.ladder_step = LadderStep::parse(form.get("ladder_step"));
+    if form.checked("one_answer_per_browser_present") {
+        columns.one_answer_per_browser = form.checked("one_answer_per_browser");
+    }
     match (form.get("reminder_after_days").trim().parse(), form.get("max_reminders").trim().parse()) {
         (Ok(days), Ok(most)) => match check_reminders(days, most) {
             Ok(()) => (columns.reminder_after_days, columns.max_reminders) = (days, most),

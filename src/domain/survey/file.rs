@@ -32,11 +32,19 @@ pub struct SurveyColumns {
     pub reminder_after_days: i32,
     /// Most reminders per invitation.
     pub max_reminders: i32,
+    /// Open surveys: each browser may answer once (otherwise once per visit).
+    pub one_answer_per_browser: bool,
 }
 
 impl Default for SurveyColumns {
     fn default() -> Self {
-        Self { closes_on: None, ladder_step: None, reminder_after_days: 7, max_reminders: 2 }
+        Self {
+            closes_on: None,
+            ladder_step: None,
+            reminder_after_days: 7,
+            max_reminders: 2,
+            one_answer_per_browser: true,
+        }
     }
 }
 
@@ -66,6 +74,9 @@ pub struct SurveyFile {
     pub reminder_after_days: i32,
     /// Most reminders per invitation.
     pub max_reminders: i32,
+    /// Open surveys: one answer per browser (the default). Written only when off.
+    #[serde(default = "answer_once", skip_serializing_if = "is_answer_once")]
+    pub one_answer_per_browser: bool,
     /// Sections, questions and texts.
     pub definition: SurveyDefinition,
 }
@@ -81,6 +92,7 @@ impl SurveyFile {
             ladder_step: columns.ladder_step,
             reminder_after_days: columns.reminder_after_days,
             max_reminders: columns.max_reminders,
+            one_answer_per_browser: columns.one_answer_per_browser,
             definition,
         }
     }
@@ -123,6 +135,7 @@ impl SurveyFile {
             ladder_step: self.ladder_step,
             reminder_after_days: self.reminder_after_days,
             max_reminders: self.max_reminders,
+            one_answer_per_browser: self.one_answer_per_browser,
         })
     }
 
@@ -134,6 +147,14 @@ impl SurveyFile {
             text
         })
     }
+}
+
+fn answer_once() -> bool {
+    true
+}
+
+fn is_answer_once(value: &bool) -> bool {
+    *value
 }
 
 /// Check the reminder settings.

@@ -280,7 +280,9 @@ async fn submit(
 }
 
 /// `GET /o/{token}`: the public link of an open survey. Each browser gets its
-/// own invitation, kept in a cookie: it resumes there, and answers once.
+/// own invitation, kept in a cookie: it resumes there, and answers once — or,
+/// when the survey allows several answers per browser, starts afresh after
+/// each submitted answer.
 pub async fn start_open_survey(
     State(state): State<AppState>,
     context: RequestContext,
@@ -293,10 +295,14 @@ pub async fn start_open_survey(
         return inactive(&state, &context, peer).await;
     };
     let cookie_name = format!("radslag_open_{}", survey.id);
-    if let Some(personal) = cookies::get(&headers, &cookie_name)
-        && !matches!(responses::lookup_token(&state.db, &municipality, personal).await?, TokenLookup::Inactive)
-    {
-        return Ok(Redirect::to(&format!("/s/{personal}")).into_response());
+    if let Some(personal) = cookies::get(&headers, &cookie_name) {
+        match responses::lookup_token(&state.db, &municipality, personal).await? {
+            TokenLookup::Open(_) => return Ok(Redirect::to(&format!("/s/{personal}")).into_response()),
+            TokenLookup::Completed(_) if survey.one_answer_per_browser => {
+                return Ok(Redirect::to(&format!("/s/{personal}")).into_response());
+            }
+            TokenLookup::Completed(_) | TokenLookup::Inactive => {}
+        }
     }
     if let Decision::Limited { retry_after } =
         rate_limit::hit(&state.db, "open-survey", &peer.ip().to_string(), OPEN_STARTS).await?
