@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ALPHA, BETA, Backend, SentEmail, TestApp, csrf_token, spawn_app};
+use common::{ALPHA, BETA, Backend, SentEmail, TestApp, csrf_from, csrf_token, spawn_app};
 use radslag::domain::margins::MarginCell;
 use radslag::domain::{AgeBand, DistrictCode, Gender, Role};
 use radslag::entities::{audit_event, invitation, member, member_link, outbox_email, response, survey};
@@ -78,9 +78,20 @@ async fn join_and_confirm(app: &TestApp, host: &str, email: &str) -> member::Mod
     let response = post_join(app, &client, host, &join_form(email, "1980")).await;
     assert_eq!(response.status(), 200);
     let mail = emails_to(app, email).await.pop().expect("confirmation email");
-    let confirmed = client.get(link_in(&mail, "/panel/confirm/")).send().await.expect("confirm");
+    let confirmed = follow_link(&client, &link_in(&mail, "/panel/confirm/")).await;
     assert_eq!(confirmed.status(), 200);
     member_by_email(app, email).await.expect("member")
+}
+
+/// Open an emailed link as a person does: the page, then its one button.
+/// Returns the button's response, or the page's when it has no button.
+async fn follow_link(client: &reqwest::Client, link: &str) -> reqwest::Response {
+    let page = client.get(link).send().await.expect("open link");
+    if page.status() != 200 {
+        return page;
+    }
+    let csrf = csrf_from(&page.text().await.expect("body"));
+    client.post(link).form(&[("csrf", csrf)]).send().await.expect("press the button")
 }
 
 /// A client signed in to "my page" through an emailed link.
@@ -96,7 +107,7 @@ async fn member_client(app: &TestApp, host: &str, email: &str) -> reqwest::Clien
     assert_eq!(response.status(), 200);
     let mail = emails_to(app, email).await.pop().expect("sign-in email");
     assert_eq!(mail.kind, "sign_in");
-    let signed_in = client.get(link_in(&mail, "/panel/sign-in/")).send().await.expect("sign-in link");
+    let signed_in = follow_link(&client, &link_in(&mail, "/panel/sign-in/")).await;
     assert_eq!(signed_in.status(), 303);
     assert_eq!(signed_in.headers()["location"], "/panel/me");
     let cookie = signed_in.headers()["set-cookie"].to_str().expect("ascii");
@@ -222,7 +233,7 @@ async fn joining_and_confirming_activates_the_member(backend: Backend) {
     let stored = member_link::Entity::find().all(&app.db).await.expect("links");
     assert!(stored.iter().all(|l| l.token_hash != token), "only the hash is stored");
 
-    let confirmed = client.get(&link).send().await.expect("confirm");
+    let confirmed = follow_link(&client, &link).await;
     assert_eq!(confirmed.status(), 200);
     assert!(confirmed.text().await.expect("body").contains("Velkommen i innbyggerpanelet"));
     let active = member_by_email(&app, "kari@example.no").await.expect("member");
@@ -235,7 +246,13 @@ async fn links_are_single_use_and_expire(backend: Backend) {
     let client = app.client();
     post_join(&app, &client, ALPHA, &join_form("ola@example.no", "1970")).await;
     let link = link_in(&emails_to(&app, "ola@example.no").await[0], "/panel/confirm/");
-    assert_eq!(client.get(&link).send().await.expect("first").status(), 200);
+    let scanned = app.client().get(&link).send().await.expect("scanner");
+    assert_eq!(scanned.status(), 200);
+    assert!(scanned.text().await.expect("body").contains("Bekreft medlemskapet"), "the link shows a button");
+    let still = member_by_email(&app, "ola@example.no").await.expect("member");
+    assert_eq!(still.status, "pending", "opening the link (as a mail scanner does) confirms nothing");
+    assert_eq!(follow_link(&client, &link).await.status(), 200);
+    assert_eq!(member_by_email(&app, "ola@example.no").await.expect("member").status, "active");
     let again = client.get(&link).send().await.expect("second");
     assert_eq!(again.status(), 404, "a used link does not work again");
     assert!(again.text().await.expect("body").contains("Lenken virker ikke"));
@@ -277,7 +294,7 @@ async fn joining_twice_reveals_nothing(backend: Backend) {
     let last = mails.last().expect("mail");
     assert_eq!(last.kind, "sign_in");
     assert!(last.subject.contains("allerede med"), "{}", last.subject);
-    let signed_in = client.get(link_in(last, "/panel/sign-in/")).send().await.expect("sign in");
+    let signed_in = follow_link(&client, &link_in(last, "/panel/sign-in/")).await;
     assert_eq!(signed_in.status(), 303, "the email's link signs the member in");
 }
 
@@ -559,7 +576,7 @@ async fn import_is_all_or_nothing_with_line_numbers(backend: Backend) {
         "in the member's language: {}",
         welcome.subject
     );
-    let confirmed = app.client().get(link_in(&welcome, "/panel/confirm/")).send().await.expect("confirm");
+    let confirmed = follow_link(&app.client(), &link_in(&welcome, "/panel/confirm/")).await;
     assert_eq!(confirmed.status(), 200);
     let cecilie = member_by_email(&app, "cecilie@example.no").await.expect("cecilie");
     assert_eq!(
@@ -698,7 +715,7 @@ async fn members_stay_inside_their_municipality(backend: Backend) {
     let link = link_in(emails_to(&app, "kari@example.no").await.last().expect("mail"), "/panel/sign-in/");
     let at_beta = link.replace(ALPHA, BETA);
     assert_eq!(client.get(&at_beta).send().await.expect("beta").status(), 404);
-    assert_eq!(client.get(&link).send().await.expect("alpha").status(), 303, "the link still works at Alpha");
+    assert_eq!(follow_link(&client, &link).await.status(), 303, "the link still works at Alpha");
     assert_eq!(
         client.get(app.url(BETA, "/panel/me")).send().await.expect("beta me").status(),
         303,

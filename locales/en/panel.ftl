@@ -185,3 +185,10 @@ panel-import-error-campaign = The campaign name can have at most 100 characters.
 nav-panel = Citizen panel
 panel-home-join = Join the panel
 panel-home-sign-in = Sign in to My page
+
+panel-confirm-title = Confirm your membership
+panel-confirm-intro = You are almost a member of the citizen panel of { $municipality }. Press the button to confirm that the email address is yours.
+panel-confirm-button = Confirm membership
+panel-link-sign-in-title = Sign in to My page
+panel-link-sign-in-intro = Press the button to sign in to My page in the citizen panel of { $municipality }.
+panel-link-sign-in-button = Go to My page

@@ -185,3 +185,10 @@ panel-import-error-campaign = Kampanjenavnet kan ha høyst 100 tegn.
 nav-panel = Innbyggerpanelet
 panel-home-join = Bli med i panelet
 panel-home-sign-in = Logg inn på Min side
+
+panel-confirm-title = Bekreft medlemskapet
+panel-confirm-intro = Du er nesten med i innbyggerpanelet i { $municipality }. Trykk på knappen for å bekrefte at e-postadressen er din.
+panel-confirm-button = Bekreft medlemskapet
+panel-link-sign-in-title = Logg inn på Min side
+panel-link-sign-in-intro = Trykk på knappen for å logge inn på Min side i innbyggerpanelet i { $municipality }.
+panel-link-sign-in-button = Gå til Min side

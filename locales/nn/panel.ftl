@@ -185,3 +185,10 @@ panel-import-error-campaign = Kampanjenamnet kan ha høgst 100 teikn.
 nav-panel = Innbyggjarpanelet
 panel-home-join = Bli med i panelet
 panel-home-sign-in = Logg inn på Mi side
+
+panel-confirm-title = Stadfest medlemskapet
+panel-confirm-intro = Du er nesten med i innbyggjarpanelet i { $municipality }. Trykk på knappen for å stadfeste at e-postadressa er di.
+panel-confirm-button = Stadfest medlemskapet
+panel-link-sign-in-title = Logg inn på Mi side
+panel-link-sign-in-intro = Trykk på knappen for å logge inn på Mi side i innbyggjarpanelet i { $municipality }.
+panel-link-sign-in-button = Gå til Mi side

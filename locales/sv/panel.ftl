@@ -185,3 +185,10 @@ panel-import-error-campaign = Kampanjnamnet får ha högst 100 tecken.
 nav-panel = Medborgarpanelen
 panel-home-join = Gå med i panelen
 panel-home-sign-in = Logga in på Mina sidor
+
+panel-confirm-title = Bekräfta medlemskapet
+panel-confirm-intro = Du är nästan med i medborgarpanelen i { $municipality }. Tryck på knappen för att bekräfta att e-postadressen är din.
+panel-confirm-button = Bekräfta medlemskapet
+panel-link-sign-in-title = Logga in på Min sida
+panel-link-sign-in-intro = Tryck på knappen för att logga in på Min sida i medborgarpanelen i { $municipality }.
+panel-link-sign-in-button = Gå till Min sida

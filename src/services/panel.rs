@@ -295,6 +295,25 @@ pub async fn confirm(db: &DatabaseConnection, municipality: &Municipality, token
     Ok(true)
 }
 
+/// Whether a confirmation link is valid, without using it up (mail
+/// scanners open links before people do; only the button press confirms).
+pub async fn confirmation_link_valid<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    token: &str,
+) -> Result<bool, DbErr> {
+    Ok(peek_link(db, municipality, token, link_purpose::CONFIRM).await?.is_some())
+}
+
+/// Whether a sign-in link is valid, without using it up.
+pub async fn sign_in_link_valid<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    token: &str,
+) -> Result<bool, DbErr> {
+    Ok(peek_link(db, municipality, token, link_purpose::SIGN_IN).await?.is_some())
+}
+
 /// Someone asked for a sign-in link. Members get one by email (pending
 /// members a new confirmation link); unknown addresses get nothing, and the
 /// caller shows the same page either way.

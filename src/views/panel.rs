@@ -222,6 +222,25 @@ pub fn message(
     public_page(state, context, title, content)
 }
 
+/// One step behind an emailed link: the link opens this page, and only the
+/// button acts, so a mail scanner opening the link in advance changes nothing.
+/// `key` names the texts `{key}-title`, `{key}-intro` and `{key}-button`.
+pub fn link_step(state: &AppState, context: &RequestContext, key: &str, municipality: &str, action: &str) -> Markup {
+    let language = context.language;
+    let title = t(language, &format!("{key}-title"));
+    let content = html! {
+        div class="narrow" {
+            h1 class="ds-heading" data-size="lg" { (title) }
+            p class="ds-paragraph" { (t_with(language, &format!("{key}-intro"), &[("municipality", municipality.to_owned())])) }
+            form method="post" action=(action) class="stack" {
+                (csrf_field(context))
+                button class="ds-button" data-variant="primary" type="submit" { (t(language, &format!("{key}-button"))) }
+            }
+        }
+    };
+    public_page(state, context, title, content)
+}
+
 /// The sign-in form for members (`/panel/sign-in`).
 pub fn sign_in(state: &AppState, context: &RequestContext, email: &str, errors: Option<&Invalid>) -> Markup {
     let language = context.language;

@@ -49,6 +49,9 @@ pub async fn resident_joins_uses_my_page_and_leaves() {
 
     let confirm = emailed_path(&app, "kari@example.no", "/panel/confirm/").await;
     browser.goto(ALPHA, &confirm).await;
+    assert_eq!(browser.heading().await, "Bekreft medlemskapet", "the link alone confirms nothing");
+    browser.check_page("confirm-link").await;
+    browser.submit("Bekreft medlemskapet").await;
     assert_eq!(browser.heading().await, "Velkommen i innbyggerpanelet");
     browser.check_page("confirmed").await;
 
@@ -58,6 +61,8 @@ pub async fn resident_joins_uses_my_page_and_leaves() {
     browser.submit("Send meg en lenke").await;
     let sign_in = emailed_path(&app, "kari@example.no", "/panel/sign-in/").await;
     browser.goto(ALPHA, &sign_in).await;
+    browser.check_page("sign-in-link").await;
+    browser.submit("Gå til Min side").await;
     assert_eq!(browser.path().await, "/panel/me");
     browser.check_page("my-page").await;
 

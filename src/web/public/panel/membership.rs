@@ -112,6 +112,20 @@ fn check_email(state: &AppState, context: &RequestContext) -> Response {
 }
 
 /// `GET /panel/confirm/<token>`: the membership becomes active.
+pub async fn show_confirm(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Tenant(municipality): Tenant,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    if !panel::confirmation_link_valid(&state.db, &municipality, &token).await? {
+        return Ok(invalid_link(&state, &context));
+    }
+    let action = format!("/panel/confirm/{token}");
+    Ok(views::link_step(&state, &context, "panel-confirm", &municipality.name, &action).into_response())
+}
+
+/// `POST /panel/confirm/<token>`: the membership is confirmed.
 pub async fn confirm(
     State(state): State<AppState>,
     context: RequestContext,
@@ -158,6 +172,20 @@ pub async fn request_sign_in(
 }
 
 /// `GET /panel/sign-in/<token>`: start a member session and go to "my page".
+pub async fn show_sign_in_link(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Tenant(municipality): Tenant,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    if !panel::sign_in_link_valid(&state.db, &municipality, &token).await? {
+        return Ok(invalid_link(&state, &context));
+    }
+    let action = format!("/panel/sign-in/{token}");
+    Ok(views::link_step(&state, &context, "panel-link-sign-in", &municipality.name, &action).into_response())
+}
+
+/// `POST /panel/sign-in/<token>`: start a session on "my page".
 pub async fn sign_in_with_link(
     State(state): State<AppState>,
     context: RequestContext,

@@ -16,9 +16,9 @@ pub const MEMBER_COOKIE: &str = "radslag_member";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/panel/join", get(membership::show_join).post(membership::join))
-        .route("/panel/confirm/{token}", get(membership::confirm))
+        .route("/panel/confirm/{token}", get(membership::show_confirm).post(membership::confirm))
         .route("/panel/sign-in", get(membership::show_sign_in).post(membership::request_sign_in))
-        .route("/panel/sign-in/{token}", get(membership::sign_in_with_link))
+        .route("/panel/sign-in/{token}", get(membership::show_sign_in_link).post(membership::sign_in_with_link))
         .route("/panel/renew/{token}", get(membership::show_renew).post(membership::renew))
         .route("/u/{token}", get(membership::show_unsubscribe).post(membership::unsubscribe))
         .route("/panel/sign-out", post(me::sign_out))
