@@ -6,6 +6,7 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
+use common::fixtures::{MemberSpec, insert_member};
 use common::{ALPHA, BETA, Backend, TestApp, csrf_token, spawn_app};
 use radslag::domain::Role;
 use radslag::domain::sampling::{Method, SampleRequest};
@@ -79,29 +80,9 @@ struct NewMember<'a> {
 }
 
 async fn add_member(app: &TestApp, municipality: &Municipality, new: NewMember<'_>) -> member::Model {
-    member::ActiveModel {
-        municipality_id: Set(municipality.id),
-        email: Set(new.email.into()),
-        mobile: Set(None),
-        birth_year: Set(new.birth_year),
-        gender: Set(new.gender.into()),
-        district: Set(new.district.into()),
-        education: Set(None),
-        language: Set("nb".into()),
-        source: Set("self".into()),
-        campaign: Set(None),
-        status: Set(new.status.into()),
-        paused_until: Set(None),
-        consent_version: Set("2026-11".into()),
-        consent_at: Set(radslag::services::now()),
-        confirmed_at: Set(Some(0)),
-        email_invalid: Set(false),
-        created_at: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("member")
+    let NewMember { email, district, birth_year, gender, status } = new;
+    let spec = MemberSpec { district, birth_year, gender, status, source: "self", ..MemberSpec::new(email) };
+    insert_member(app, municipality, spec).await
 }
 
 /// `count` active members spread over districts, ages and genders.

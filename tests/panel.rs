@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::fixtures::{MemberSpec, insert_member};
 use common::{ALPHA, BETA, Backend, SentEmail, TestApp, csrf_from, csrf_token, spawn_app};
 use radslag::domain::margins::MarginCell;
 use radslag::domain::{AgeBand, DistrictCode, Gender, Role};
@@ -122,30 +123,9 @@ async fn add_member(
     profile: (i32, &str, &str, &str),
 ) -> member::Model {
     let (birth_year, gender, district, source) = profile;
-    let now = radslag::services::now();
-    member::ActiveModel {
-        municipality_id: Set(municipality.id),
-        email: Set(email.to_owned()),
-        mobile: Set(None),
-        birth_year: Set(birth_year),
-        gender: Set(gender.to_owned()),
-        district: Set(district.to_owned()),
-        education: Set(None),
-        language: Set(municipality.default_language.code().to_owned()),
-        source: Set(source.to_owned()),
-        campaign: Set(None),
-        status: Set("active".to_owned()),
-        paused_until: Set(None),
-        consent_version: Set(radslag::domain::member::CONSENT_VERSION.to_owned()),
-        consent_at: Set(now),
-        confirmed_at: Set(Some(now)),
-        email_invalid: Set(false),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert member")
+    let language = municipality.default_language.code();
+    let spec = MemberSpec { language, birth_year, gender, district, source, ..MemberSpec::new(email) };
+    insert_member(app, municipality, spec).await
 }
 
 async fn add_survey(app: &TestApp, municipality: &Municipality, title: &str) -> survey::Model {

@@ -30,31 +30,73 @@ pub async fn open_survey(app: &TestApp, municipality: &Municipality, kind: Surve
     surveys::load(&app.db, municipality, draft.id).await.expect("load").expect("survey")
 }
 
-/// An active, confirmed member (40 years old, female, district `nord`, recruited).
-pub async fn add_member(app: &TestApp, municipality: &Municipality, email: &str, language: &str) -> member::Model {
+/// A member to add. [`MemberSpec::new`] gives an active, confirmed,
+/// 40-year-old woman in district `nord`, recruited from the register,
+/// writing Norwegian bokmål; change the fields a test is about.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberSpec<'a> {
+    /// Email address.
+    pub email: &'a str,
+    /// Language code.
+    pub language: &'a str,
+    /// Year of birth.
+    pub birth_year: i32,
+    /// Gender code.
+    pub gender: &'a str,
+    /// District code.
+    pub district: &'a str,
+    /// Recruitment source code.
+    pub source: &'a str,
+    /// Membership status code.
+    pub status: &'a str,
+}
+
+impl<'a> MemberSpec<'a> {
+    /// The default member with this address.
+    pub fn new(email: &'a str) -> Self {
+        Self {
+            email,
+            language: "nb",
+            birth_year: surveys::today().year() - 40,
+            gender: "female",
+            district: "nord",
+            source: "register",
+            status: "active",
+        }
+    }
+}
+
+/// Write a member straight into the database.
+pub async fn insert_member(app: &TestApp, municipality: &Municipality, spec: MemberSpec<'_>) -> member::Model {
+    let now = radslag::services::now();
     member::ActiveModel {
         municipality_id: Set(municipality.id),
-        email: Set(email.to_owned()),
+        email: Set(spec.email.to_owned()),
         mobile: Set(None),
-        birth_year: Set(surveys::today().year() - 40),
-        gender: Set("female".into()),
-        district: Set("nord".into()),
+        birth_year: Set(spec.birth_year),
+        gender: Set(spec.gender.to_owned()),
+        district: Set(spec.district.to_owned()),
         education: Set(None),
-        language: Set(language.into()),
-        source: Set("register".into()),
+        language: Set(spec.language.to_owned()),
+        source: Set(spec.source.to_owned()),
         campaign: Set(None),
-        status: Set("active".into()),
+        status: Set(spec.status.to_owned()),
         paused_until: Set(None),
-        consent_version: Set("2026-11".into()),
-        consent_at: Set(radslag::services::now()),
-        confirmed_at: Set(Some(0)),
+        consent_version: Set(radslag::domain::member::CONSENT_VERSION.to_owned()),
+        consent_at: Set(now),
+        confirmed_at: Set(Some(now)),
         email_invalid: Set(false),
-        created_at: Set(0),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(&app.db)
     .await
     .expect("member")
+}
+
+/// An active, confirmed member (40 years old, female, district `nord`, recruited).
+pub async fn add_member(app: &TestApp, municipality: &Municipality, email: &str, language: &str) -> member::Model {
+    insert_member(app, municipality, MemberSpec { language, ..MemberSpec::new(email) }).await
 }
 
 /// Invite a member; returns the token of the link.
