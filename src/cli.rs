@@ -762,9 +762,28 @@ async fn invite(config: &Config, args: InviteArgs) -> anyhow::Result<()> {
         writeln!(out, "\nDry run: nothing was sent.")?;
         return Ok(());
     }
-    let outcome = invitations::send(&db, &config.base_url, &municipality, survey.id, &request, Actor::CommandLine)
-        .await
-        .map_err(invite_error)?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+            .map_err(|e| anyhow!("progress bar: {e}"))?
+            .progress_chars("=> "),
+    );
+    bar.set_message("Queuing emails");
+    let mut progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let outcome = invitations::send_with_progress(
+        &db,
+        &config.base_url,
+        &municipality,
+        survey.id,
+        &request,
+        Actor::CommandLine,
+        &mut progress,
+    )
+    .await
+    .map_err(invite_error)?;
+    bar.finish_and_clear();
     writeln!(
         out,
         "\nInvited {} members (sample {}); {} emails queued now{}.",

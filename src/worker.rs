@@ -18,6 +18,9 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 /// How often housekeeping runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(300);
+/// How old a sample must be before the schedule queues emails its sender
+/// left unsent (a sender still running finishes well within this).
+const UNSENT_SETTLE_SECONDS: i64 = 600;
 
 /// Run forever (until the task is dropped). Email is sent as soon as it is
 /// queued in this process, and at least every second otherwise.
@@ -64,8 +67,9 @@ pub async fn scheduled(db: &DatabaseConnection, config: &Config) -> Result<(), s
     let now = crate::services::now();
     let released = invitations::release_due_soft_launches(db, &config.base_url, now).await?;
     let reminded = invitations::send_due_reminders(db, &config.base_url, now).await?;
-    if released + reminded > 0 {
-        tracing::info!(released, reminded, "invitations queued by schedule");
+    let resumed = invitations::queue_unsent(db, &config.base_url, now, UNSENT_SETTLE_SECONDS).await?;
+    if released + reminded + resumed > 0 {
+        tracing::info!(released, reminded, resumed, "invitations queued by schedule");
     }
     Ok(())
 }

@@ -29,7 +29,8 @@ on_both_backends!(
     staff_of_another_municipality_cannot_invite,
     admins_mark_bouncing_addresses,
     the_demo_invites_a_sample_to_open_surveys_once,
-    a_large_sample_is_queued_in_one_transaction_and_delivered,
+    a_large_sample_is_queued_in_batches_and_delivered,
+    emails_a_stopped_sender_left_unsent_are_queued_later,
 );
 
 const DEFINITION: &str = r#"{
@@ -610,8 +611,59 @@ async fn the_demo_invites_a_sample_to_open_surveys_once(backend: Backend) {
     .await;
 }
 
+/// A sample whose sender stopped after recording the invitations but before
+/// queuing their emails is finished by the schedule, once, and only after a
+/// settling time that leaves a running sender alone.
+async fn emails_a_stopped_sender_left_unsent_are_queued_later(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let members = add_members(&app, &app.alpha, "u", 4).await;
+    let survey_id = open_survey(&app, &app.alpha).await;
+    let now = radslag::services::now();
+    let recorded = sample::ActiveModel {
+        municipality_id: Set(app.alpha.id),
+        survey_id: Set(survey_id),
+        method: Set("all".into()),
+        strata: Set(String::new()),
+        seed: Set(7),
+        requested: Set(4),
+        drawn: Set(4),
+        created_by: Set(None),
+        created_at: Set(now - 3600),
+        release_at: Set(None),
+        release_held: Set(false),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("sample");
+    for member in &members {
+        invitation::ActiveModel {
+            municipality_id: Set(app.alpha.id),
+            survey_id: Set(survey_id),
+            sample_id: Set(Some(recorded.id)),
+            member_id: Set(Some(member.id)),
+            token_hash: Set(radslag::domain::SecretToken::generate().hash()),
+            wave: Set(1),
+            created_at: Set(now - 3600),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("invitation");
+    }
+    let url = app.base_url();
+    let young = invitations::queue_unsent(&app.db, &url, now, 7200).await.expect("queue");
+    assert_eq!(young, 0, "a sample younger than the settling time is left to its sender");
+    assert_eq!(invitations::queue_unsent(&app.db, &url, now, 600).await.expect("queue"), 4);
+    assert_eq!(invitations::queue_unsent(&app.db, &url, now, 600).await.expect("queue"), 0, "nothing twice");
+    for member in &members {
+        assert_eq!(app.smtp.wait_for(&member.email, 1).await.len(), 1);
+    }
+    assert!(invitations_of(&app, survey_id).await.iter().all(|r| r.sent_at.is_some()));
+}
+
 /// Prints the time to queue and to deliver 1,000 invitations (one run).
-async fn a_large_sample_is_queued_in_one_transaction_and_delivered(backend: Backend) {
+async fn a_large_sample_is_queued_in_batches_and_delivered(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let count = 1000;
     let rows = (0..count).map(|i| member::ActiveModel {
@@ -637,18 +689,24 @@ async fn a_large_sample_is_queued_in_one_transaction_and_delivered(backend: Back
         soft_launch_percent: None,
     };
     let started = std::time::Instant::now();
-    let outcome = invitations::send(
+    let mut reports = Vec::new();
+    let outcome = invitations::send_with_progress(
         &app.db,
         &app.base_url(),
         &app.alpha,
         survey_id,
         &request,
         radslag::services::audit::Actor::System,
+        &mut |done, total| reports.push((done, total)),
     )
     .await
     .expect("send");
     let queued_in = started.elapsed();
     assert_eq!(outcome.queued, count as usize);
+    let batches = (count as usize).div_ceil(invitations::EMAIL_BATCH);
+    assert_eq!(reports.len(), batches, "one progress report per batch: {reports:?}");
+    assert_eq!(reports.last(), Some(&(count as usize, count as usize)));
+    assert!(reports.windows(2).all(|w| w[0].0 < w[1].0), "progress only grows: {reports:?}");
     for _ in 0..1200 {
         if app.smtp.messages().len() >= count as usize {
             break;

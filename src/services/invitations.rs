@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -328,9 +329,9 @@ async fn members_by_id<C: ConnectionTrait>(
     Ok(found)
 }
 
-/// Draw the sample again from its seed and send it: the sample row, every
-/// invitation and every wave-1 email in one transaction. A repeated
-/// submission (same seed) is refused with [`InviteError::AlreadySent`].
+/// Draw a sample, record it with one invitation per member, and queue the
+/// first wave's emails. Runs once per seed: the same request again is
+/// [`InviteError::AlreadySent`].
 pub async fn send(
     db: &DatabaseConnection,
     base_url: &url::Url,
@@ -339,7 +340,45 @@ pub async fn send(
     request: &SampleRequest,
     actor: Actor,
 ) -> Result<SendOutcome, InviteError> {
+    send_with_progress(db, base_url, municipality, survey_id, request, actor, &mut |_, _| {}).await
+}
+
+/// As [`send`], calling `progress(queued so far, to queue)` after each batch
+/// of emails. The sample and its invitations are written in one short
+/// transaction; the emails follow in batches of [`EMAIL_BATCH`], each batch
+/// in its own transaction with the invitations it marks sent, so a large
+/// sample never holds the database for long. Should the process stop
+/// between batches, the worker queues the rest ([`queue_unsent`]).
+pub async fn send_with_progress(
+    db: &DatabaseConnection,
+    base_url: &url::Url,
+    municipality: &Municipality,
+    survey_id: i32,
+    request: &SampleRequest,
+    actor: Actor,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<SendOutcome, InviteError> {
     let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
+    let (survey, sample_row) = record_sample(db, municipality, survey_id, request, actor).await?;
+    let links = LinkContext { municipality, survey: &survey, base_url, public_base: &public_base };
+    let first_wave_only = sample_row.release_at.is_some();
+    let queued = queue_waiting(db, &links, sample_row.id, first_wave_only, progress).await?;
+    outbox::wake_worker();
+    let invited = usize::try_from(sample_row.drawn).unwrap_or_default();
+    Ok(SendOutcome { sample_id: sample_row.id, invited, queued })
+}
+
+/// Emails queued per transaction.
+pub const EMAIL_BATCH: usize = 200;
+
+/// Draw the sample and write it with its invitations (no emails yet).
+async fn record_sample(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    survey_id: i32,
+    request: &SampleRequest,
+    actor: Actor,
+) -> Result<(Survey, sample::Model), InviteError> {
     let txn = crate::db::begin_write(db).await?;
     let survey = surveys::load(&txn, municipality, survey_id).await?.ok_or(InviteError::NotFound)?;
     require_open(&survey)?;
@@ -381,16 +420,12 @@ pub async fn send(
     }
     .insert(&txn)
     .await?;
-    let members = members_by_id(&txn, municipality, drawn.iter().map(|d| d.member_id)).await?;
-    let links = LinkContext { municipality, survey: &survey, base_url, public_base: &public_base };
-    let mut queued = 0;
-    for chosen in &drawn {
-        let Some(member) = members.get(&chosen.member_id) else { continue };
-        let row = invitation::ActiveModel {
+    for chunk in drawn.chunks(500) {
+        let rows = chunk.iter().map(|chosen| invitation::ActiveModel {
             municipality_id: Set(municipality.id),
             survey_id: Set(survey.id),
             sample_id: Set(Some(sample_row.id)),
-            member_id: Set(Some(member.id)),
+            member_id: Set(Some(chosen.member_id)),
             // Replaced by the hash of the token that is actually sent.
             token_hash: Set(SecretToken::generate().hash()),
             stratum: Set(chosen.stratum.clone()),
@@ -403,12 +438,8 @@ pub async fn send(
             draft: Set(None),
             draft_page: Set(0),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        if chosen.wave == 1 && queue_email(&txn, &links, &row, member, Kind::Invitation, now).await? {
-            queued += 1;
-        }
+        });
+        invitation::Entity::insert_many(rows).exec(&txn).await?;
     }
     audit::record(
         &txn,
@@ -422,13 +453,54 @@ pub async fn send(
             "strata": request.method.strata_text(),
             "seed": seed,
             "drawn": drawn.len(),
-            "queued": queued,
+            "first_wave": drawn.iter().filter(|d| d.wave == 1).count(),
         }),
     )
     .await?;
     txn.commit().await?;
-    outbox::wake_worker();
-    Ok(SendOutcome { sample_id: sample_row.id, invited: drawn.len(), queued })
+    Ok((survey, sample_row))
+}
+
+/// Queue the email of every invitation of a sample not sent yet (only wave 1
+/// when `first_wave_only`), in batches of [`EMAIL_BATCH`], each in its own
+/// transaction. Members who left, paused their address or bounce are
+/// skipped. Safe to run twice at once: an invitation is marked sent in the
+/// same statement that checks it was not.
+async fn queue_waiting(
+    db: &DatabaseConnection,
+    links: &LinkContext<'_>,
+    sample_id: i32,
+    first_wave_only: bool,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<usize, DbErr> {
+    let mut query = links
+        .municipality
+        .find::<invitation::Entity>()
+        .filter(invitation::Column::SampleId.eq(sample_id))
+        .filter(invitation::Column::SentAt.is_null())
+        .order_by_asc(invitation::Column::Id);
+    if first_wave_only {
+        query = query.filter(invitation::Column::Wave.eq(1));
+    }
+    let waiting = query.all(db).await?;
+    let now = super::now();
+    let mut queued = 0;
+    for (batch, chunk) in waiting.chunks(EMAIL_BATCH).enumerate() {
+        let txn = crate::db::begin_write(db).await?;
+        let members = members_by_id(&txn, links.municipality, chunk.iter().filter_map(|i| i.member_id)).await?;
+        for row in chunk {
+            let Some(member) = row.member_id.and_then(|id| members.get(&id)) else { continue };
+            if member.status != "active" || member.email_invalid {
+                continue;
+            }
+            if queue_email(&txn, links, row, member, Kind::Invitation, now).await? {
+                queued += 1;
+            }
+        }
+        txn.commit().await?;
+        progress(((batch + 1) * EMAIL_BATCH).min(waiting.len()), waiting.len());
+    }
+    Ok(queued)
 }
 
 /// Send the rest of a soft launch (wave 2) now. Returns the emails queued;
@@ -442,36 +514,16 @@ pub async fn release(
     actor: Actor,
 ) -> Result<usize, InviteError> {
     let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
-    let txn = crate::db::begin_write(db).await?;
-    let survey = surveys::load(&txn, municipality, survey_id).await?.ok_or(InviteError::NotFound)?;
+    let survey = surveys::load(db, municipality, survey_id).await?.ok_or(InviteError::NotFound)?;
     municipality
         .find::<sample::Entity>()
         .filter(sample::Column::Id.eq(sample_id))
         .filter(sample::Column::SurveyId.eq(survey.id))
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or(InviteError::NotFound)?;
     require_open(&survey)?;
-    let waiting = municipality
-        .find::<invitation::Entity>()
-        .filter(invitation::Column::SampleId.eq(sample_id))
-        .filter(invitation::Column::SentAt.is_null())
-        .order_by_asc(invitation::Column::Id)
-        .all(&txn)
-        .await?;
-    let members = members_by_id(&txn, municipality, waiting.iter().filter_map(|i| i.member_id)).await?;
-    let links = LinkContext { municipality, survey: &survey, base_url, public_base: &public_base };
-    let now = super::now();
-    let mut queued = 0;
-    for row in &waiting {
-        let Some(member) = row.member_id.and_then(|id| members.get(&id)) else { continue };
-        if member.status != "active" || member.email_invalid {
-            continue;
-        }
-        if queue_email(&txn, &links, row, member, Kind::Invitation, now).await? {
-            queued += 1;
-        }
-    }
+    let txn = crate::db::begin_write(db).await?;
     municipality
         .update_many::<sample::Entity>()
         .col_expr(sample::Column::ReleaseAt, Expr::value(Option::<i64>::None))
@@ -484,11 +536,54 @@ pub async fn release(
         actor,
         "invitations.release",
         &format!("survey:{}", survey.id),
-        json!({ "sample": sample_id, "queued": queued }),
+        json!({ "sample": sample_id }),
     )
     .await?;
     txn.commit().await?;
+    let links = LinkContext { municipality, survey: &survey, base_url, public_base: &public_base };
+    let queued = queue_waiting(db, &links, sample_id, false, &mut |_, _| {}).await?;
     outbox::wake_worker();
+    Ok(queued)
+}
+
+/// Queue what a stopped process left unsent: invitations of open surveys'
+/// samples recorded more than `settle` seconds ago whose wave is due (wave 1,
+/// or any wave once the soft launch was released) and whose email was never
+/// queued. Returns the emails queued.
+pub async fn queue_unsent(db: &DatabaseConnection, base_url: &url::Url, now: i64, settle: i64) -> Result<usize, DbErr> {
+    let mut queued = 0;
+    for municipality in municipalities::list(db).await? {
+        let open: Vec<i32> = municipality
+            .find::<crate::entities::survey::Entity>()
+            .filter(crate::entities::survey::Column::Status.eq(SurveyStatus::Open.code()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        if open.is_empty() {
+            continue;
+        }
+        let samples = municipality
+            .find::<sample::Entity>()
+            .filter(sample::Column::SurveyId.is_in(open))
+            .filter(sample::Column::CreatedAt.lte(now - settle))
+            .all(db)
+            .await?;
+        let public_base = municipalities::public_base_url(db, base_url, &municipality).await?;
+        for row in samples {
+            let Some(survey) = surveys::load(db, &municipality, row.survey_id).await? else { continue };
+            if !survey.accepts_answers(surveys::today()) {
+                continue;
+            }
+            let links =
+                LinkContext { municipality: &municipality, survey: &survey, base_url, public_base: &public_base };
+            queued += queue_waiting(db, &links, row.id, row.release_at.is_some(), &mut |_, _| {}).await?;
+        }
+    }
+    if queued > 0 {
+        outbox::wake_worker();
+    }
     Ok(queued)
 }
 
