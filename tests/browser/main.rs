@@ -53,6 +53,24 @@ mod journeys {
     pub async fn the_checks_catch_broken_pages() {
         let Some(app) = spawn_app(Backend::Sqlite).await else { return };
         let Some(mut browser) = Browser::start(&app, "self-test", Audience::Public).await else { return };
+        // A page of the app left without a check is checked on the way out.
+        browser.goto(ALPHA, "/panel/join").await;
+        browser.goto(ALPHA, "/").await;
+        browser.check_page("front").await;
+        let shots: Vec<String> =
+            browser.screenshots().iter().filter_map(|f| Some(f.file_name()?.to_str()?.to_owned())).collect();
+        assert_eq!(
+            shots,
+            [
+                "self-test-auto-panel-join.png",
+                "self-test-auto-panel-join-320px.png",
+                "self-test-auto-panel-join-640px-200pct.png",
+                "self-test-front.png",
+                "self-test-front-320px.png",
+                "self-test-front-640px-200pct.png",
+            ],
+            "the join page was checked when the browser left it, the front page once"
+        );
         browser
             .goto_url(
                 "data:text/html,<title>broken</title><p>Name <input name=n></p><img src=data:,>\
