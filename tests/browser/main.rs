@@ -548,6 +548,7 @@ mod journeys {
             assert_eq!(browser.computed_role(&row).await, "group");
             assert_eq!(browser.computed_label(&row).await, statement);
             let inputs = row.find_all(fantoccini::Locator::Css("input")).await.expect("radios");
+            assert_eq!(inputs.len(), scale.len(), "one radio button per scale point in {statement:?}");
             for (input, label) in inputs.iter().zip(scale) {
                 assert_eq!(browser.computed_role(input).await, "radio");
                 assert_eq!(browser.computed_label(input).await, label);
@@ -892,3 +893,4 @@ async fn panel_resident_joins_uses_my_page_and_leaves() {
 async fn panel_staff_overview_members_and_import() {
     panel::staff_overview_members_and_import().await
 }
+
