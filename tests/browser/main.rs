@@ -10,6 +10,7 @@ mod common;
 mod harness;
 mod invitations;
 mod panel;
+mod staff;
 mod surveys;
 
 use common::{ALPHA, BETA, Backend, PASSWORD, spawn_app};
@@ -894,3 +895,7 @@ async fn panel_staff_overview_members_and_import() {
     panel::staff_overview_members_and_import().await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_survey_from_builder_to_published_results() {
+    staff::survey_from_builder_to_published_results().await
+}
