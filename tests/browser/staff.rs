@@ -2,15 +2,17 @@
 //! residents' part on a phone: an admin builds a survey in the builder
 //! (three question types, a skip rule, the metadata and the English
 //! translation), is told another admin must approve it; a second admin
-//! approves and opens it and invites the panel; members answer (one in the
-//! browser, the others over HTTP); the survey is closed, free text is
-//! moderated, feedback written and the results published; the public
-//! results page and both compass pages are looked at; and the resident who
-//! answered follows the thank-you page and the feedback email to the
-//! published results.
+//! approves and opens it and invites a random sample of the panel; members
+//! answer (one in the browser, the others over HTTP); the survey is closed,
+//! free text is moderated, feedback written and the results published; the
+//! public results page and both compass pages are looked at; and the
+//! resident who answered follows the thank-you page and the feedback email
+//! to the published results.
 
 use radslag::domain::Role;
+use radslag::entities::{invitation, member};
 use radslag::services::surveys;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::common::fixtures::{add_member, answer_page};
 use crate::common::{ALPHA, Backend, PASSWORD, TestApp, spawn_app};
@@ -109,6 +111,28 @@ async fn build_survey(browser: &mut Browser) -> i32 {
     id
 }
 
+/// The email addresses of the members invited to survey `id`, sorted.
+async fn invited_emails(app: &TestApp, id: i32) -> Vec<String> {
+    let invited: Vec<i32> = invitation::Entity::find()
+        .filter(invitation::Column::SurveyId.eq(id))
+        .all(&app.db)
+        .await
+        .expect("invitations")
+        .into_iter()
+        .filter_map(|i| i.member_id)
+        .collect();
+    let mut emails: Vec<String> = member::Entity::find()
+        .filter(member::Column::Id.is_in(invited))
+        .all(&app.db)
+        .await
+        .expect("members")
+        .into_iter()
+        .map(|m| m.email)
+        .collect();
+    emails.sort();
+    emails
+}
+
 /// Members answer over HTTP: page 1 (free text and "yes"), then the rating.
 async fn answer_over_http(app: &TestApp, path: &str, text: &str, rating: &str) {
     let client = app.client();
@@ -123,9 +147,8 @@ pub async fn survey_from_builder_to_published_results() {
     let Some(app) = spawn_app(Backend::Sqlite).await else { return };
     app.add_staff(Some(&app.alpha), "eva@alpha.test", Role::Admin).await;
     app.add_staff(Some(&app.alpha), "ola@alpha.test", Role::Admin).await;
-    let members = ["kari", "per", "anne", "nils", "liv", "tor"].map(|name| format!("{name}@example.no"));
-    for email in &members {
-        add_member(&app, &app.alpha, email, "nb").await;
+    for name in ["kari", "per", "anne", "nils", "liv", "tor", "siri", "odd"] {
+        add_member(&app, &app.alpha, &format!("{name}@example.no"), "nb").await;
     }
     let Some(mut browser) = Browser::start(&app, "staff-journey", Audience::Staff).await else { return };
 
@@ -142,7 +165,7 @@ pub async fn survey_from_builder_to_published_results() {
     browser.check_page("approve-own-refused").await;
     browser.submit("Logg ut").await;
 
-    // The second admin approves, opens and invites every member.
+    // The second admin approves, opens and invites a random sample.
     sign_in(&mut browser, "ola@alpha.test").await;
     browser.goto(ALPHA, &format!("/staff/surveys/{id}")).await;
     browser.submit("Godkjenn").await;
@@ -154,21 +177,23 @@ pub async fn survey_from_builder_to_published_results() {
     browser.click_link("Invitasjoner").await;
     assert_eq!(browser.path().await, format!("/staff/surveys/{id}/invitations"));
     browser.check_page("invitations").await;
-    browser.choose("Alle som kan inviteres").await;
+    browser.choose("Tilfeldig utvalg").await;
+    browser.type_into("Antall medlemmer", "6").await;
     browser.submit("Vis utvalget").await;
+    assert!(browser.text().await.contains("6 av 8 medlemmer som kan inviteres er trukket ut"));
     browser.check_page("invitations-preview").await;
     browser.submit("Send 6 invitasjoner").await;
     assert!(browser.text().await.contains("6 medlemmer er invitert; 6 e-poster er lagt i køen."));
     browser.check_page("invitations-sent").await;
 
-    // Kari answers on her phone from the emailed link; four others over HTTP.
-    let links: Vec<String> = {
-        let mut links = Vec::new();
-        for email in &members {
-            links.push(emailed_path(&app, email, "/s/").await);
-        }
-        links
-    };
+    // The first member drawn answers on her phone from the emailed link;
+    // four others over HTTP.
+    let members = invited_emails(&app, id).await;
+    assert_eq!(members.len(), 6);
+    let mut links = Vec::new();
+    for email in &members {
+        links.push(emailed_path(&app, email, "/s/").await);
+    }
     let mut resident = Browser::start(&app, "staff-journey-resident", Audience::Public).await.expect("browser");
     resident.goto(ALPHA, &links[0]).await;
     assert_eq!(resident.heading().await, "Badeplassen");
@@ -248,8 +273,8 @@ pub async fn survey_from_builder_to_published_results() {
     assert_eq!(browser.path().await, format!("/results/{id}"), "the compass links to the published survey");
     browser.finish().await;
 
-    // Kari, on her phone: the feedback email and the thank-you page both
-    // lead to the published results.
+    // The member who answered on her phone: the feedback email and the
+    // thank-you page both lead to the published results.
     let mut resident = Browser::start(&app, "staff-journey-results", Audience::Public).await.expect("browser");
     let results = emailed_path(&app, &members[0], "/results/").await;
     assert_eq!(results, format!("/results/{id}"));
