@@ -1,7 +1,10 @@
 //! A real browser for the tests: headless Chromium driven through its own
 //! chromedriver, with checks that every page passes axe (WCAG 2.x A/AA),
 //! reflows without horizontal scrolling, and keeps a visible focus
-//! indicator — plus a screenshot of every page checked.
+//! indicator — plus a screenshot of every page checked. A page the journey
+//! leaves without calling `check_page` is checked as it leaves, so every
+//! page visited is covered; each screenshot's path is printed as it is
+//! taken and listed again at the end.
 //!
 //! A journey reads like what a person does:
 //!
@@ -17,6 +20,7 @@ use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
@@ -153,7 +157,10 @@ pub struct Browser {
     test: String,
     audience: Audience,
     javascript: JavaScript,
-    screenshots: Vec<PathBuf>,
+    screenshots: Mutex<Vec<PathBuf>>,
+    /// The root element of the last page checked, so a page left without
+    /// a check is noticed.
+    checked_root: Mutex<Option<String>>,
     // Dropped last: ends the session and chromedriver.
     driver: Driver,
 }
@@ -208,7 +215,8 @@ impl Browser {
             test: test.to_owned(),
             audience,
             javascript,
-            screenshots: Vec::new(),
+            screenshots: Mutex::new(Vec::new()),
+            checked_root: Mutex::new(None),
             driver,
         };
         if javascript == JavaScript::On {
@@ -217,19 +225,67 @@ impl Browser {
         Some(browser)
     }
 
+    // Loading and checking take `&mut self`, as the journeys (and
+    // tests/results.rs) are written; the `&self` versions behind them let
+    // navigation helpers check the page they leave.
+
+    /// Load `path` at `host` (for example `ALPHA`, `"/"`).
+    pub async fn goto(&mut self, host: &str, path: &str) {
+        self.visit(host, path).await;
+    }
+
+    /// Load any URL.
+    pub async fn goto_url(&mut self, url: &str) {
+        self.visit_url(url).await;
+    }
+
+    /// Screenshot, axe, and (for public pages) the target-size and reflow
+    /// checks. `step` names the screenshot.
+    pub async fn check_page(&mut self, step: &str) {
+        self.check(step).await;
+    }
+
+    /// Save a PNG of the viewport to `target/screenshots/<test>-<step>.png`.
+    pub async fn screenshot(&mut self, step: &str) {
+        self.shoot(step).await;
+    }
+
+    /// Save a PNG of the whole page, top to bottom, at the current width
+    /// (`target/screenshots/<test>-<step>-full.png`).
+    pub async fn screenshot_full_page(&mut self, step: &str) {
+        self.shoot_full_page(step).await;
+    }
+
+    /// What the reflow check (WCAG 1.4.10) finds, as a list of problems.
+    pub async fn reflow_problems(&mut self, step: &str) -> Vec<String> {
+        self.reflow_problems_of(step).await
+    }
+
+    /// Size the window so the page's viewport is `width`×`height` CSS px.
+    pub async fn set_viewport(&mut self, width: u32, height: u32) {
+        self.resize(width, height).await;
+    }
+
+    /// The screenshots taken so far.
+    pub fn screenshots(&self) -> Vec<PathBuf> {
+        self.screenshots.lock().expect("lock").clone()
+    }
+
     /// The WebDriver client, for anything the helpers do not cover.
     pub fn client(&self) -> &Client {
         &self.client
     }
 
-    /// Load `path` at `host` (for example `ALPHA`, `"/"`).
-    pub async fn goto(&mut self, host: &str, path: &str) {
+    /// [`Browser::goto`] for helpers that only borrow the browser.
+    async fn visit(&self, host: &str, path: &str) {
+        self.check_if_unchecked().await;
         let url = format!("http://{host}:{}{path}", self.port);
         self.client.goto(&url).await.unwrap_or_else(|e| panic!("load {url}: {e}"));
     }
 
-    /// Load any URL.
-    pub async fn goto_url(&mut self, url: &str) {
+    /// [`Browser::goto_url`] for helpers that only borrow the browser.
+    async fn visit_url(&self, url: &str) {
+        self.check_if_unchecked().await;
         self.client.goto(url).await.unwrap_or_else(|e| panic!("load {url}: {e}"));
     }
 
@@ -262,15 +318,44 @@ impl Browser {
         self.find_css("body").await.text().await.expect("body text")
     }
 
-    /// Screenshot, axe, and (for public pages) the target-size and reflow
-    /// checks. `step` names the screenshot.
-    pub async fn check_page(&mut self, step: &str) {
-        self.screenshot(step).await;
+    /// [`Browser::check_page`] for helpers that only borrow the browser.
+    async fn check(&self, step: &str) {
+        *self.checked_root.lock().expect("lock") = Some(self.root_id().await);
+        self.shoot(step).await;
         assert_eq!(self.javascript, JavaScript::On, "the page checks need scripts in the browser");
         self.axe(step).await;
         if self.audience == Audience::Public {
             self.targets(step).await;
             self.reflow(step).await;
+        }
+    }
+
+    /// The WebDriver reference of the page's root element: a new page has
+    /// a new one.
+    async fn root_id(&self) -> String {
+        self.find_css("html").await.element_id().to_string()
+    }
+
+    /// Every page of the app a journey visits is checked: before the
+    /// browser leaves a page (or the journey ends) that no
+    /// [`Browser::check_page`] looked at, the checks run on it now, named
+    /// `auto-<path>` — or, with scripts off, a screenshot is taken.
+    async fn check_if_unchecked(&self) {
+        let Ok(url) = self.client.current_url().await else { return };
+        if !matches!(url.scheme(), "http" | "https") {
+            return;
+        }
+        let root = self.root_id().await;
+        if self.checked_root.lock().expect("lock").as_deref() == Some(root.as_str()) {
+            return;
+        }
+        let path: String = url.path().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        let step = format!("auto{}", &path[..path.len().min(48)]);
+        if self.javascript == JavaScript::On {
+            self.check(&step).await;
+        } else {
+            *self.checked_root.lock().expect("lock") = Some(root);
+            self.shoot(&step).await;
         }
     }
 
@@ -317,25 +402,37 @@ impl Browser {
         problems.as_array().expect("a list").iter().map(|p| p.as_str().unwrap_or_default().to_owned()).collect()
     }
 
-    /// Save a PNG of the viewport to `target/screenshots/<test>-<step>.png`.
-    pub async fn screenshot(&mut self, step: &str) {
+    /// [`Browser::screenshot`] for helpers that only borrow the browser.
+    async fn shoot(&self, step: &str) {
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).expect("screenshot dir");
-        let file = dir.join(format!("{}-{step}.png", self.test));
+        let file = {
+            let mut screenshots = self.screenshots.lock().expect("lock");
+            let mut file = dir.join(format!("{}-{step}.png", self.test));
+            // The same step twice (a page loaded again) keeps both pictures.
+            for n in 2.. {
+                if !screenshots.contains(&file) {
+                    break;
+                }
+                file = dir.join(format!("{}-{step}-{n}.png", self.test));
+            }
+            screenshots.push(file.clone());
+            file
+        };
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(&file, png).expect("write screenshot");
-        self.screenshots.push(file);
+        eprintln!("screenshot {}", file.display());
     }
 
-    /// Save a PNG of the whole page, top to bottom, at the current width
-    /// (`target/screenshots/<test>-<step>-full.png`).
-    pub async fn screenshot_full_page(&mut self, step: &str) {
+    /// [`Browser::screenshot_full_page`] for helpers that only borrow the
+    /// browser.
+    async fn shoot_full_page(&self, step: &str) {
         let (width, height) = self.audience.viewport();
         let full = self.script("return Math.ceil(document.documentElement.scrollHeight)").await;
         let full = u32::try_from(full.as_u64().expect("page height")).expect("page height").clamp(height, 8000);
-        self.set_viewport(width, full).await;
-        self.screenshot(&format!("{step}-full")).await;
-        self.set_viewport(width, height).await;
+        self.resize(width, full).await;
+        self.shoot(&format!("{step}-full")).await;
+        self.resize(width, height).await;
     }
 
     /// Run axe-core on the current page; fail listing every violation.
@@ -415,28 +512,29 @@ impl Browser {
 
     /// WCAG 1.4.10: no horizontal scrolling at 320 CSS px, nor at 640 px
     /// with text at 200 %. Restores the window afterwards.
-    pub async fn reflow(&mut self, step: &str) {
-        let problems = self.reflow_problems(step).await;
+    async fn reflow(&self, step: &str) {
+        let problems = self.reflow_problems_of(step).await;
         assert!(problems.is_empty(), "{} ({step}) scrolls sideways:\n{}", self.test, problems.join("\n"));
     }
 
-    /// What [`Browser::reflow`] checks, as a list of problems.
-    pub async fn reflow_problems(&mut self, step: &str) -> Vec<String> {
+    /// [`Browser::reflow_problems`] for helpers that only borrow the
+    /// browser.
+    async fn reflow_problems_of(&self, step: &str) -> Vec<String> {
         let (width, height) = self.audience.viewport();
         let mut problems = Vec::new();
-        self.set_viewport(320, 640).await;
+        self.resize(320, 640).await;
         problems.extend(self.horizontal_scroll("320 px wide", &format!("{step}-320px")).await);
-        self.set_viewport(640, 640).await;
+        self.resize(640, 640).await;
         self.script("document.documentElement.style.fontSize = '200%'").await;
         problems
             .extend(self.horizontal_scroll("640 px wide with text at 200 %", &format!("{step}-640px-200pct")).await);
         self.script("document.documentElement.style.fontSize = ''").await;
-        self.set_viewport(width, height).await;
+        self.resize(width, height).await;
         problems
     }
 
-    async fn horizontal_scroll(&mut self, condition: &str, shot: &str) -> Option<String> {
-        self.screenshot(shot).await;
+    async fn horizontal_scroll(&self, condition: &str, shot: &str) -> Option<String> {
+        self.shoot(shot).await;
         let sizes = self
             .script(
                 "const wide = [...document.querySelectorAll('body *')]
@@ -453,8 +551,8 @@ impl Browser {
         })
     }
 
-    /// Size the window so the page's viewport is `width`×`height` CSS px.
-    pub async fn set_viewport(&mut self, width: u32, height: u32) {
+    /// [`Browser::set_viewport`] for helpers that only borrow the browser.
+    async fn resize(&self, width: u32, height: u32) {
         self.client.set_window_size(width, height).await.expect("resize window");
         let inner = self.script("return [window.innerWidth, window.innerHeight]").await;
         let (inner_width, inner_height) = (inner[0].as_i64().expect("width"), inner[1].as_i64().expect("height"));
@@ -792,10 +890,56 @@ impl Browser {
         self.wait_for_new_page(old).await;
     }
 
+    /// The form control with this `id`, where several fields share a label
+    /// (one per language, say).
+    pub async fn field_by_id(&self, id: &str) -> Element {
+        self.client.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("no field #{id}: {e}"))
+    }
+
+    /// Replace the value of the field with this `id`.
+    pub async fn type_into_id(&self, id: &str, value: &str) {
+        let field = self.field_by_id(id).await;
+        field.clear().await.expect("clear field");
+        field.send_keys(value).await.expect("type into field");
+    }
+
+    /// Pick the option with this text in the select with this `id`.
+    pub async fn select_by_id(&self, id: &str, option: &str) {
+        self.field_by_id(id).await.select_by_label(option).await.unwrap_or_else(|e| panic!("#{id}: {option}: {e}"));
+    }
+
+    /// Click the submit button of the form holding the field with this
+    /// `id`, and wait for the next page.
+    pub async fn submit_form_of_id(&self, id: &str) {
+        self.submit_form_holding(self.field_by_id(id).await, id).await;
+    }
+
+    /// Click the button `button` in the innermost section holding an
+    /// element whose whole text is `text` (one answer in a list of them),
+    /// and wait for the next page.
+    pub async fn submit_in_section_with(&self, text: &str, button: &str) {
+        let xpath = format!(
+            "//*[normalize-space()={}]/ancestor::section[1]//button[normalize-space()={}]",
+            xpath_literal(text),
+            xpath_literal(button)
+        );
+        let element = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no button {button:?} beside {text:?}: {e}"));
+        let old = self.expect_new_page().await;
+        element.click().await.expect("click button");
+        self.wait_for_new_page(old).await;
+    }
+
     /// Click the submit button of the form holding the field labelled
     /// `label`, and wait for the next page.
     pub async fn submit_form_of(&self, label: &str) {
-        let field = self.field(label).await;
+        self.submit_form_holding(self.field(label).await, label).await;
+    }
+
+    async fn submit_form_holding(&self, field: Element, label: &str) {
         let button = field
             .find(Locator::XPath("ancestor::form//button[@type='submit']"))
             .await
@@ -818,6 +962,7 @@ impl Browser {
     /// Mark the page so [`Browser::wait_for_new_page`] can tell when it is
     /// gone: a flag in the page, or without scripts the page's root element.
     async fn expect_new_page(&self) -> Option<Element> {
+        self.check_if_unchecked().await;
         if self.javascript == JavaScript::On {
             self.script("window.__radslagOldPage = true").await;
             None
@@ -849,10 +994,13 @@ impl Browser {
         }
     }
 
-    /// Close the session and list the screenshots taken.
+    /// Check the last page if nothing did, close the session and list
+    /// the screenshots taken.
     pub async fn finish(mut self) {
-        eprintln!("screenshots of {}:", self.test);
-        for file in &self.screenshots {
+        self.check_if_unchecked().await;
+        let screenshots = self.screenshots();
+        eprintln!("{} screenshots of {}:", screenshots.len(), self.test);
+        for file in &screenshots {
             eprintln!("  {}", file.display());
         }
         let client = self.client.clone();

@@ -10,6 +10,7 @@ mod common;
 mod harness;
 mod invitations;
 mod panel;
+mod staff;
 mod surveys;
 
 use common::{ALPHA, BETA, Backend, PASSWORD, spawn_app};
@@ -53,6 +54,24 @@ mod journeys {
     pub async fn the_checks_catch_broken_pages() {
         let Some(app) = spawn_app(Backend::Sqlite).await else { return };
         let Some(mut browser) = Browser::start(&app, "self-test", Audience::Public).await else { return };
+        // A page of the app left without a check is checked on the way out.
+        browser.goto(ALPHA, "/panel/join").await;
+        browser.goto(ALPHA, "/").await;
+        browser.check_page("front").await;
+        let shots: Vec<String> =
+            browser.screenshots().iter().filter_map(|f| Some(f.file_name()?.to_str()?.to_owned())).collect();
+        assert_eq!(
+            shots,
+            [
+                "self-test-auto-panel-join.png",
+                "self-test-auto-panel-join-320px.png",
+                "self-test-auto-panel-join-640px-200pct.png",
+                "self-test-front.png",
+                "self-test-front-320px.png",
+                "self-test-front-640px-200pct.png",
+            ],
+            "the join page was checked when the browser left it, the front page once"
+        );
         browser
             .goto_url(
                 "data:text/html,<title>broken</title><p>Name <input name=n></p><img src=data:,>\
@@ -530,6 +549,7 @@ mod journeys {
             assert_eq!(browser.computed_role(&row).await, "group");
             assert_eq!(browser.computed_label(&row).await, statement);
             let inputs = row.find_all(fantoccini::Locator::Css("input")).await.expect("radios");
+            assert_eq!(inputs.len(), scale.len(), "one radio button per scale point in {statement:?}");
             for (input, label) in inputs.iter().zip(scale) {
                 assert_eq!(browser.computed_role(input).await, "radio");
                 assert_eq!(browser.computed_label(input).await, label);
@@ -873,4 +893,9 @@ async fn panel_resident_joins_uses_my_page_and_leaves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn panel_staff_overview_members_and_import() {
     panel::staff_overview_members_and_import().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_survey_from_builder_to_published_results() {
+    staff::survey_from_builder_to_published_results().await
 }

@@ -11,7 +11,7 @@ use crate::common::{ALPHA, Backend, PASSWORD, TestApp, spawn_app};
 use crate::harness::{Audience, Browser};
 
 /// The path of the newest emailed link to `address` containing `fragment`.
-async fn emailed_path(app: &TestApp, address: &str, fragment: &str) -> String {
+pub async fn emailed_path(app: &TestApp, address: &str, fragment: &str) -> String {
     let mails = app.sent_emails_to(address).await;
     let mail = mails.last().expect("an email");
     let link = mail.text_body.split_whitespace().find(|w| w.contains(fragment)).expect("link").to_owned();

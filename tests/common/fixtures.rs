@@ -124,3 +124,24 @@ pub async fn invite(app: &TestApp, municipality: &Municipality, survey: &Survey,
     .expect("invitation");
     token.reveal()
 }
+
+/// Answer the current page of the survey at `path` (a personal link) over
+/// HTTP as a resident's browser would: fetch the page, then post `fields`
+/// with its CSRF token and section and the button `action` (`next` or
+/// `submit`). Returns the response to the post.
+pub async fn answer_page(
+    app: &TestApp,
+    client: &reqwest::Client,
+    host: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+    action: &str,
+) -> reqwest::Response {
+    let page = client.get(app.url(host, path)).send().await.expect("get").text().await.expect("body");
+    let csrf = super::csrf_from(&page);
+    let section =
+        page.split("name=\"section\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("section").to_owned();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("section", &section), ("action", action)];
+    form.extend_from_slice(fields);
+    client.post(app.url(host, path)).form(&form).send().await.expect("post")
+}
