@@ -632,7 +632,7 @@ async fn public_page_and_api_have_a_clear_empty_state(backend: Backend) {
         "the chart says there is no official value"
     );
     assert!(!page.contains("fill-opacity=\"0.12\""), "no official polygon without an assessment");
-    assert!(area_row(&page, 1).contains("for få svar"));
+    assert!(area_row(&page, 1).contains("ingen svar ennå"), "{}", area_row(&page, 1));
     let (status, english) = body(app.client().get(app.url(ALPHA, "/kompass?lang=en")).send().await.expect("GET")).await;
     assert_eq!(status, 200);
     assert!(english.contains("No official assessment has been recorded yet."));

@@ -12,6 +12,7 @@ compass-official-percent = Official, % of maximum
 compass-resident = Resident view (0–100)
 compass-respondents = Respondents
 compass-too-few = too few answers
+compass-no-answers = no answers yet
 compass-no-value = no value
 compass-latest = Latest official assessment: { $date }, { $assessor } ({ $kind }).
 compass-no-assessments = No official assessment has been recorded yet.

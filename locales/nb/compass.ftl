@@ -12,6 +12,7 @@ compass-official-percent = Offisielt, % av maks
 compass-resident = Innbyggernes syn (0–100)
 compass-respondents = Svarpersoner
 compass-too-few = for få svar
+compass-no-answers = ingen svar ennå
 compass-no-value = ingen verdi
 compass-latest = Siste offisielle vurdering: { $date }, { $assessor } ({ $kind }).
 compass-no-assessments = Det er ikke registrert noen offisiell vurdering ennå.

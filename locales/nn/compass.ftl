@@ -12,6 +12,7 @@ compass-official-percent = Offisielt, % av maks
 compass-resident = Synet til innbyggjarane (0–100)
 compass-respondents = Svarpersonar
 compass-too-few = for få svar
+compass-no-answers = ingen svar enno
 compass-no-value = ingen verdi
 compass-latest = Siste offisielle vurdering: { $date }, { $assessor } ({ $kind }).
 compass-no-assessments = Det er ikkje registrert nokon offisiell vurdering enno.

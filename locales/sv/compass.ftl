@@ -12,6 +12,7 @@ compass-official-percent = Officiellt, % av max
 compass-resident = Invånarnas syn (0–100)
 compass-respondents = Svarande
 compass-too-few = för få svar
+compass-no-answers = inga svar ännu
 compass-no-value = inget värde
 compass-latest = Senaste officiella bedömning: { $date }, { $assessor } ({ $kind }).
 compass-no-assessments = Ingen officiell bedömning har registrerats ännu.

@@ -53,11 +53,12 @@ fn percent(language: Language, share: f64) -> String {
     format!("{} %", number(language, share * 100.0, 0))
 }
 
-/// The score as shown in tables: "62 ± 5" or "too few answers".
+/// The score as shown in tables: "62 ± 5", "too few answers" or "no answers".
 fn resident_cell(language: Language, score: &ResidentScore) -> String {
     match (score.score, score.margin_of_error) {
         (Some(value), Some(margin)) => format!("{} ± {}", number(language, value, 0), number(language, margin, 0)),
         (Some(value), None) => number(language, value, 0),
+        _ if score.respondents == 0 => t(language, "compass-no-answers"),
         _ => t(language, "compass-too-few"),
     }
 }
@@ -230,7 +231,7 @@ fn areas_table(language: Language, overview: &Overview) -> Markup {
                                     None => { "–" }
                                 }
                             }
-                            td class="numeric" { (resident.map_or_else(|| t(language, "compass-too-few"), |r| resident_cell(language, r))) }
+                            td class="numeric" { (resident.map_or_else(|| t(language, "compass-no-answers"), |r| resident_cell(language, r))) }
                             td class="numeric" { (resident.map_or(0, |r| r.respondents)) }
                             td class="numeric" {
                                 @match resident.filter(|r| r.respondents > 0) {
