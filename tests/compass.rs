@@ -552,6 +552,11 @@ async fn an_imported_framework_can_be_chosen_in_settings(backend: Backend) {
         .expect("POST");
     assert_eq!(imported.status(), 303);
 
+    let (_, staff) = body(client.get(app.url(ALPHA, "/staff/compass")).send().await.expect("GET")).await;
+    assert!(
+        staff.contains("href=\"/staff/settings\">Velg hvilket rammeverk kommunen vurderes etter i innstillingene."),
+        "the staff page points to where the framework is chosen"
+    );
     let settings_url = app.url(ALPHA, "/staff/settings");
     let (status, settings) = body(client.get(&settings_url).send().await.expect("GET")).await;
     assert_eq!(status, 200);

@@ -77,6 +77,7 @@ compass-import-file = Import a framework (JSON file)
 compass-import-hint = The format is described in the documentation (docs/compass.md). Nothing is stored if the file has a problem.
 compass-import-button = Import
 compass-framework-imported = The framework has been imported.
+compass-choose-framework = Choose which framework the municipality is assessed by in the settings.
 compass-error-at-path = { $path }: { $problem }
 compass-error-json = The file is not valid JSON, or has unknown or missing fields (line { $line }, column { $column }).
 compass-error-encoding = The file must be UTF-8 text.

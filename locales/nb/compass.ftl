@@ -77,6 +77,7 @@ compass-import-file = Importer et rammeverk (JSON-fil)
 compass-import-hint = Formatet er beskrevet i dokumentasjonen (docs/compass.md). Ingenting lagres hvis filen har feil.
 compass-import-button = Importer
 compass-framework-imported = Rammeverket er importert.
+compass-choose-framework = Velg hvilket rammeverk kommunen vurderes etter i innstillingene.
 compass-error-at-path = { $path }: { $problem }
 compass-error-json = Filen er ikke gyldig JSON, eller har ukjente eller manglende felt (linje { $line }, kolonne { $column }).
 compass-error-encoding = Filen må være UTF-8-kodet tekst.

@@ -77,6 +77,7 @@ compass-import-file = Importer eit rammeverk (JSON-fil)
 compass-import-hint = Formatet er skildra i dokumentasjonen (docs/compass.md). Ingenting blir lagra om fila har feil.
 compass-import-button = Importer
 compass-framework-imported = Rammeverket er importert.
+compass-choose-framework = Vel kva rammeverk kommunen blir vurdert etter i innstillingane.
 compass-error-at-path = { $path }: { $problem }
 compass-error-json = Fila er ikkje gyldig JSON, eller har ukjende eller manglande felt (linje { $line }, kolonne { $column }).
 compass-error-encoding = Fila må vere UTF-8-koda tekst.

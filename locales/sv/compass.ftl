@@ -77,6 +77,7 @@ compass-import-file = Importera ett ramverk (JSON-fil)
 compass-import-hint = Formatet beskrivs i dokumentationen (docs/compass.md). Inget sparas om filen innehåller fel.
 compass-import-button = Importera
 compass-framework-imported = Ramverket är importerat.
+compass-choose-framework = Välj vilket ramverk kommunen bedöms efter i inställningarna.
 compass-error-at-path = { $path }: { $problem }
 compass-error-json = Filen är inte giltig JSON, eller har okända eller saknade fält (rad { $line }, kolumn { $column }).
 compass-error-encoding = Filen måste vara UTF-8-kodad text.

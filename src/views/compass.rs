@@ -602,6 +602,7 @@ pub fn staff_page(
                 }
             }
             @if admin {
+                p class="ds-paragraph" { a class="ds-link" href="/staff/settings" { (t(language, "compass-choose-framework")) } }
                 (import_form(context, view.import_errors))
             }
         }
