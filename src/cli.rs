@@ -246,7 +246,7 @@ struct SetArgs {
     /// Default language (must be enabled).
     #[arg(long)]
     default_language: Option<String>,
-    /// Compass framework: ks-2016 or skr-2020.
+    /// Compass framework: ks-2016, skr-2020 or the key of one the municipality imported.
     #[arg(long)]
     framework: Option<String>,
     /// Most invitations per member per 12 months.
