@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{Config, ProcessEnv};
+use crate::domain::compass::Framework;
 use crate::domain::municipality::{Settings, SettingsInput, parse_districts};
 use crate::domain::sampling::{self, SampleInput};
 use crate::domain::validation::Invalid;
@@ -245,7 +246,7 @@ struct SetArgs {
     /// Default language (must be enabled).
     #[arg(long)]
     default_language: Option<String>,
-    /// Compass framework: ks-2016 or skr-2020.
+    /// Compass framework: ks-2016, skr-2020 or the key of one the municipality imported.
     #[arg(long)]
     framework: Option<String>,
     /// Most invitations per member per 12 months.
@@ -554,7 +555,8 @@ async fn municipality_command(config: &Config, command: MunicipalityCommand) -> 
                 municipalities::parse_hosts(&hosts.join(",")).map_err(|e| anyhow!("--host: {}", describe(&e)))?;
             let mut input = settings_input(&Settings::defaults(&name, language));
             input.name = name;
-            let settings = Settings::parse(&input).map_err(|e| anyhow!("{}", describe(&e)))?;
+            let shipped: Vec<String> = Framework::shipped().into_iter().map(|f| f.key).collect();
+            let settings = Settings::parse(&input, &shipped).map_err(|e| anyhow!("{}", describe(&e)))?;
             let created = change_result(municipalities::add(&db, &slug, &settings, &hosts, Actor::CommandLine).await)?;
             println!(
                 "Added {} ({}). Next: set districts and population margins with `radslag municipality set`.",
@@ -613,7 +615,8 @@ async fn set_municipality(db: &DatabaseConnection, args: SetArgs) -> anyhow::Res
         changed = true;
     }
     if changed {
-        let settings = Settings::parse(&input).map_err(|e| anyhow!("{}", describe(&e)))?;
+        let frameworks = crate::services::compass::selectable_keys(db, &municipality).await?;
+        let settings = Settings::parse(&input, &frameworks).map_err(|e| anyhow!("{}", describe(&e)))?;
         change_result(municipalities::update_settings(db, &municipality, &settings, Actor::CommandLine).await)?;
         println!("Settings saved.");
     }

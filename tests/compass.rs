@@ -3,17 +3,15 @@
 
 mod common;
 
+use common::fixtures::{SurveyRow, insert_invitations, insert_margins, insert_response, insert_survey};
 use common::{ALPHA, BETA, Backend, TestApp, csrf_token, spawn_app};
 use radslag::domain::Role;
 use radslag::domain::compass::{AssessmentInput, Framework};
-use radslag::entities::{
-    audit_event, compass_assessment, compass_framework, invitation, population_margin, response, response_answer,
-    survey,
-};
+use radslag::entities::{audit_event, compass_assessment, compass_framework};
 use radslag::services::audit::Actor;
 use radslag::services::compass;
 use radslag::services::tenant::Municipality;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 const DAY: i64 = 24 * 3600;
 
@@ -65,109 +63,6 @@ fn likert(key: &str, area: u8) -> String {
         r#"{{"key":"{key}","text":{{"nb":"Hvor fornøyd?"}},"type":"likert","dont_know":true,"compass_area":{area},"scale":[{}]}}"#,
         scale.join(",")
     )
-}
-
-struct SurveyTimes {
-    status: &'static str,
-    opened: Option<i64>,
-    closed: Option<i64>,
-    published: Option<i64>,
-    ladder: Option<&'static str>,
-}
-
-async fn add_survey(app: &TestApp, municipality: &Municipality, definition: String, times: SurveyTimes) -> i32 {
-    survey::ActiveModel {
-        municipality_id: Set(municipality.id),
-        status: Set(times.status.to_owned()),
-        kind: Set("panel".to_owned()),
-        definition: Set(definition),
-        closes_on: Set(None),
-        compass_areas: Set(String::new()),
-        ladder_step: Set(times.ladder.map(str::to_owned)),
-        public_token_hash: Set(None),
-        reminder_after_days: Set(3),
-        max_reminders: Set(1),
-        created_by: Set(None),
-        approved_by: Set(None),
-        created_at: Set(times.opened.unwrap_or_else(now)),
-        updated_at: Set(now()),
-        opened_at: Set(times.opened),
-        closed_at: Set(times.closed),
-        published_at: Set(times.published),
-        feedback: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("survey")
-    .id
-}
-
-async fn add_response(
-    app: &TestApp,
-    municipality: &Municipality,
-    survey_id: i32,
-    attributes: (&str, &str),
-    answers: &[(&str, Option<&str>, Option<f64>, bool)],
-) {
-    let id = radslag::domain::SecretToken::generate().reveal();
-    response::ActiveModel {
-        id: Set(id.clone()),
-        municipality_id: Set(municipality.id),
-        survey_id: Set(survey_id),
-        submitted_on: Set("2025-01-01".to_owned()),
-        channel: Set("web".to_owned()),
-        age_band: Set(Some(attributes.0.to_owned())),
-        gender: Set(Some(attributes.1.to_owned())),
-        district: Set(Some("sentrum".to_owned())),
-        source_group: Set(None),
-    }
-    .insert(&app.db)
-    .await
-    .expect("response");
-    for (question, option, number, dont_know) in answers {
-        response_answer::ActiveModel {
-            municipality_id: Set(municipality.id),
-            response_id: Set(id.clone()),
-            survey_id: Set(survey_id),
-            question_key: Set((*question).to_owned()),
-            item_key: Set(None),
-            option_key: Set(option.map(str::to_owned)),
-            number_value: Set(*number),
-            text_value: Set(None),
-            dont_know: Set(*dont_know),
-            moderation: Set("none".to_owned()),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .expect("answer");
-    }
-}
-
-async fn add_invitations(app: &TestApp, municipality: &Municipality, survey_id: i32, invited: usize, completed: usize) {
-    for index in 0..invited {
-        invitation::ActiveModel {
-            municipality_id: Set(municipality.id),
-            survey_id: Set(survey_id),
-            sample_id: Set(None),
-            member_id: Set(None),
-            token_hash: Set(format!("hash-{survey_id}-{index}-{}", municipality.id)),
-            stratum: Set(None),
-            wave: Set(1),
-            created_at: Set(now()),
-            sent_at: Set(Some(now())),
-            reminders_sent: Set(0),
-            last_reminder_at: Set(None),
-            completed: Set(index < completed),
-            draft: Set(None),
-            draft_page: Set(0),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .expect("invitation");
-    }
 }
 
 async fn body(response: reqwest::Response) -> (u16, String) {
@@ -299,7 +194,7 @@ async fn resident_score_comes_from_tagged_scale_answers(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let alpha = &app.alpha;
     let closed = now() - 30 * DAY;
-    let times = SurveyTimes {
+    let times = SurveyRow {
         status: "published",
         opened: Some(closed - 20 * DAY),
         closed: Some(closed),
@@ -308,28 +203,42 @@ async fn resident_score_comes_from_tagged_scale_answers(backend: Backend) {
     };
     let rating = r#"{"key":"q5","text":{"nb":"Gi en karakter"},"type":"rating","compass_area":5}"#;
     let questions = format!("{},{},{rating}", likert("q2", 2), likert("q3", 3));
-    let survey_id = add_survey(&app, alpha, definition(&questions), times).await;
+    let survey_id = insert_survey(&app, alpha, definition(&questions), times).await;
     // 40 respondents on area 2: ten on each of the four points → 0, 33⅓, 66⅔, 100.
     for point in ["p1", "p2", "p3", "p4"] {
         for _ in 0..10 {
-            add_response(&app, alpha, survey_id, ("25-34", "female"), &[("q2", Some(point), None, false)]).await;
+            insert_response(
+                &app,
+                alpha,
+                survey_id,
+                ("25-34", "female", "sentrum"),
+                &[("q2", Some(point), None, false)],
+            )
+            .await;
         }
     }
     // "Don't know" is left out; area 3 has only five respondents.
-    add_response(&app, alpha, survey_id, ("25-34", "male"), &[("q2", None, None, true)]).await;
+    insert_response(&app, alpha, survey_id, ("25-34", "male", "sentrum"), &[("q2", None, None, true)]).await;
     for _ in 0..5 {
-        add_response(&app, alpha, survey_id, ("25-34", "male"), &[("q3", Some("p4"), None, false)]).await;
+        insert_response(&app, alpha, survey_id, ("25-34", "male", "sentrum"), &[("q3", Some("p4"), None, false)]).await;
     }
     // Ratings 6 and 8, 15 of each → 60 and 80 → mean 70.
     for value in [6.0, 8.0] {
         for _ in 0..15 {
-            add_response(&app, alpha, survey_id, ("35-44", "female"), &[("q5", None, Some(value), false)]).await;
+            insert_response(
+                &app,
+                alpha,
+                survey_id,
+                ("35-44", "female", "sentrum"),
+                &[("q5", None, Some(value), false)],
+            )
+            .await;
         }
     }
     // A draft survey's answers never count.
-    let draft = SurveyTimes { status: "open", opened: Some(now()), closed: None, published: None, ladder: None };
-    let draft_id = add_survey(&app, alpha, definition(&likert("q2", 2)), draft).await;
-    add_response(&app, alpha, draft_id, ("25-34", "male"), &[("q2", Some("p1"), None, false)]).await;
+    let draft = SurveyRow { status: "open", opened: Some(now()), closed: None, published: None, ladder: None };
+    let draft_id = insert_survey(&app, alpha, definition(&likert("q2", 2)), draft).await;
+    insert_response(&app, alpha, draft_id, ("25-34", "male", "sentrum"), &[("q2", Some("p1"), None, false)]).await;
 
     let framework = compass::framework_for(&app.db, alpha).await.expect("db").expect("framework");
     let scores = compass::resident_scores(&app.db, alpha, &framework).await.expect("scores");
@@ -370,54 +279,52 @@ async fn dialogue_indicators_match_hand_computed_numbers(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let alpha = &app.alpha;
     let plain = || definition(&likert("q1", 1));
-    let a = SurveyTimes {
+    let a = SurveyRow {
         status: "published",
         opened: Some(epoch("2025-01-10")),
         closed: Some(epoch("2025-02-01")),
         published: Some(epoch("2025-02-11")),
         ladder: Some("consultation"),
     };
-    let b = SurveyTimes {
+    let b = SurveyRow {
         status: "published",
         opened: Some(epoch("2025-03-01")),
         closed: Some(epoch("2025-04-01")),
         published: Some(epoch("2025-04-21")),
         ladder: Some("dialogue"),
     };
-    let c = SurveyTimes {
+    let c = SurveyRow {
         status: "closed",
         opened: Some(epoch("2025-05-01")),
         closed: Some(epoch("2025-06-01")),
         published: None,
         ladder: None,
     };
-    let a = add_survey(&app, alpha, plain(), a).await;
-    let b = add_survey(&app, alpha, plain(), b).await;
-    add_survey(&app, alpha, plain(), c).await;
+    let a = insert_survey(&app, alpha, plain(), a).await;
+    let b = insert_survey(&app, alpha, plain(), b).await;
+    insert_survey(&app, alpha, plain(), c).await;
     // Response rates 4/10 and 5/5 → mean 70 %.
-    add_invitations(&app, alpha, a, 10, 4).await;
-    add_invitations(&app, alpha, b, 5, 5).await;
+    insert_invitations(&app, alpha, a, 10, 4).await;
+    insert_invitations(&app, alpha, b, 5, 5).await;
     // Population shares .1, .1, .2, .6; respondents .25, .25, .5, 0 → D = ½(.15+.15+.3+.6) = 0.6.
-    for (age, gender, population) in
-        [("16-24", "female", 100), ("16-24", "male", 100), ("25-34", "female", 200), ("25-34", "male", 600)]
-    {
-        population_margin::ActiveModel {
-            municipality_id: Set(alpha.id),
-            district_code: Set("sentrum".to_owned()),
-            age_band: Set(age.to_owned()),
-            gender: Set(gender.to_owned()),
-            population: Set(population),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .expect("margin");
-    }
-    for (survey_id, cell, count) in
-        [(a, ("16-24", "female"), 5), (a, ("16-24", "male"), 5), (b, ("25-34", "female"), 10)]
-    {
+    insert_margins(
+        &app,
+        alpha,
+        &[
+            ("sentrum", "16-24", "female", 100),
+            ("sentrum", "16-24", "male", 100),
+            ("sentrum", "25-34", "female", 200),
+            ("sentrum", "25-34", "male", 600),
+        ],
+    )
+    .await;
+    for (survey_id, cell, count) in [
+        (a, ("16-24", "female", "sentrum"), 5),
+        (a, ("16-24", "male", "sentrum"), 5),
+        (b, ("25-34", "female", "sentrum"), 10),
+    ] {
         for _ in 0..count {
-            add_response(&app, alpha, survey_id, cell, &[]).await;
+            insert_response(&app, alpha, survey_id, cell, &[]).await;
         }
     }
 
@@ -514,6 +421,310 @@ async fn another_municipalitys_assessments_stay_off_the_page(backend: Backend) {
     assert!(!staff.contains("Betas bedömare"));
 }
 
+/// `GET /api/v1/compass` at `host`, without signing in.
+async fn compass_json(app: &TestApp, host: &str) -> serde_json::Value {
+    let response = app.client().get(app.url(host, "/api/v1/compass")).send().await.expect("GET");
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("application/json"));
+    response.json().await.expect("JSON")
+}
+
+fn close(actual: &serde_json::Value, expected: f64, tolerance: f64) -> bool {
+    actual.as_f64().is_some_and(|a| (a - expected).abs() < tolerance)
+}
+
+async fn resident_score_is_weighted_to_the_population_margins(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let alpha = &app.alpha;
+    let closed = now() - 10 * DAY;
+    let row = SurveyRow {
+        status: "published",
+        opened: Some(closed - 20 * DAY),
+        closed: Some(closed),
+        published: Some(closed + 2 * DAY),
+        ladder: None,
+    };
+    let survey_id = insert_survey(&app, alpha, definition(&likert("q1", 1)), row).await;
+    // Ten young respondents all answer the top point (score 100); of thirty
+    // older ones, fifteen answer the lowest (0) and fifteen the third (66⅔).
+    for _ in 0..10 {
+        insert_response(&app, alpha, survey_id, ("16-24", "female", "sentrum"), &[("q1", Some("p4"), None, false)])
+            .await;
+    }
+    for point in ["p1", "p3"] {
+        for _ in 0..15 {
+            insert_response(
+                &app,
+                alpha,
+                survey_id,
+                ("25-34", "female", "sentrum"),
+                &[("q1", Some(point), None, false)],
+            )
+            .await;
+        }
+    }
+    let framework = compass::framework_for(&app.db, alpha).await.expect("db").expect("framework");
+
+    // Unweighted (no margins yet): mean = (10·100 + 15·0 + 15·66⅔) / 40 = 2000 / 40 = 50.
+    // sd² = (10·50² + 15·50² + 15·(16⅔)²) / 39 = 66 666.7 / 39 = 1709.40, sd = 41.345;
+    // margin = 1.96 · 41.345 / √40 = 12.81.
+    let scores = compass::resident_scores(&app.db, alpha, &framework).await.expect("scores");
+    let area = scores.iter().find(|s| s.area == 1).expect("area 1");
+    assert!(!area.weighted);
+    assert_eq!((area.answers, area.respondents), (40, 40));
+    assert!((area.effective_n - 40.0).abs() < 1e-9);
+    assert!((area.score.expect("score") - 50.0).abs() < 1e-9, "{:?}", area.score);
+    assert!((area.margin_of_error.expect("margin") - 12.813).abs() < 0.001, "{:?}", area.margin_of_error);
+    let (_, page) = body(app.client().get(app.url(ALPHA, "/kompass")).send().await.expect("GET")).await;
+    assert!(page.contains("Innbyggernes syn er uvektet"), "unweighted is labelled");
+    assert!(area_row(&page, 1).contains("50 ± 13"), "{}", area_row(&page, 1));
+
+    // The population is half 16–24, half 25–34 (all women in sentrum). Raking
+    // gives the young weight 0.5 / (10/40) = 2 and the older 0.5 / (30/40) = ⅔.
+    // Weighted mean = (2·10·100 + ⅔·15·0 + ⅔·15·66⅔) / (2·10 + ⅔·30)
+    //               = (2000 + 666.7) / 40 = 66.67.
+    // Effective n = (Σw)² / Σw² = 40² / (10·4 + 30·4/9) = 1600 / 53.33 = 30.
+    // Weighted sd² = (Σw·x² / Σw − mean²) · 40/39
+    //              = ((20·10 000 + 10·4444.4) / 40 − 4444.4) · 40/39 = 1709.40, sd = 41.345;
+    // margin = 1.96 · 41.345 / √30 = 14.80.
+    insert_margins(&app, alpha, &[("sentrum", "16-24", "female", 500), ("sentrum", "25-34", "female", 500)]).await;
+    let scores = compass::resident_scores(&app.db, alpha, &framework).await.expect("scores");
+    let area = scores.iter().find(|s| s.area == 1).expect("area 1");
+    assert!(area.weighted);
+    assert_eq!((area.answers, area.respondents), (40, 40));
+    assert!((area.effective_n - 30.0).abs() < 1e-6, "{}", area.effective_n);
+    assert!((area.score.expect("score") - 200.0 / 3.0).abs() < 1e-6, "{:?}", area.score);
+    assert!((area.margin_of_error.expect("margin") - 14.795).abs() < 0.001, "{:?}", area.margin_of_error);
+
+    let (_, page) = body(app.client().get(app.url(ALPHA, "/kompass")).send().await.expect("GET")).await;
+    assert!(page.contains("Innbyggernes syn er vektet etter befolkningen"), "weighted is labelled");
+    let row = area_row(&page, 1);
+    assert!(row.contains("67 ± 15"), "{row}");
+    assert!(row.contains(">30<"), "effective n shown: {row}");
+
+    let json = compass_json(&app, ALPHA).await;
+    assert_eq!(json["resident"]["weighted"], true);
+    let area = &json["resident"]["areas"][0];
+    assert_eq!((area["area"].as_u64(), area["status"].as_str()), (Some(1), Some("shown")));
+    assert!(close(&area["score"], 200.0 / 3.0, 1e-6), "{area}");
+    assert!(close(&area["margin_of_error"], 14.795, 0.001), "{area}");
+    assert!(close(&area["effective_n"], 30.0, 1e-6), "{area}");
+    assert_eq!(area["respondents"], 40);
+    assert_eq!(area["surveys"][0]["results_path"], format!("/results/{survey_id}"));
+    assert_eq!(json["resident"]["areas"][1]["status"], "no_answers");
+}
+
+async fn frameworks_load_with_their_areas_and_maxima(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    // Alpha (bokmål) is assessed by KS 2016, Beta (Swedish) by SKR 2020.
+    for (host, key, sub_questions) in
+        [(ALPHA, "ks-2016", [5, 5, 5, 6, 6, 6, 5, 7]), (BETA, "skr-2020", [4, 4, 4, 4, 4, 4, 4, 4])]
+    {
+        let json = compass_json(&app, host).await;
+        let framework = &json["framework"];
+        assert_eq!(framework["key"], key);
+        assert_eq!(framework["max_points"], 800.0);
+        let areas = framework["areas"].as_array().expect("areas");
+        assert_eq!(areas.len(), 8, "{key}");
+        for (index, area) in areas.iter().enumerate() {
+            assert_eq!(area["number"], index + 1);
+            assert_eq!(area["max_points"], 100.0, "{key} area {}", index + 1);
+            assert_eq!(area["sub_questions"], sub_questions[index], "{key} area {}", index + 1);
+        }
+    }
+}
+
+async fn an_imported_framework_can_be_chosen_in_settings(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let client = admin_client(&app, ALPHA, &app.alpha).await;
+    let token = csrf_token(&client, &app.url(ALPHA, "/staff/compass")).await;
+    let file = r#"{"key":"demo-2026","version":"1","name":{"nb":"Demokompass","en":"Demo compass"},"areas":[
+        {"number":1,"name":{"nb":"Åpenhet"},"max_points":50,"sub_questions":[
+            {"number":1,"text":{"nb":"q1"},"max_points":30},{"number":2,"text":{"nb":"q2"},"max_points":20}]},
+        {"number":2,"name":{"nb":"Tjenester"},"max_points":50,"sub_questions":[{"number":1,"text":{"nb":"q"},"max_points":50}]}]}"#;
+    let part = reqwest::multipart::Part::bytes(file.as_bytes().to_vec()).file_name("framework.json");
+    let form = reqwest::multipart::Form::new().part("framework_file", part);
+    let imported = client
+        .post(app.url(ALPHA, &format!("/staff/compass/frameworks?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(imported.status(), 303);
+
+    let (_, staff) = body(client.get(app.url(ALPHA, "/staff/compass")).send().await.expect("GET")).await;
+    assert!(
+        staff.contains("href=\"/staff/settings\">Velg hvilket rammeverk kommunen vurderes etter i innstillingene."),
+        "the staff page points to where the framework is chosen"
+    );
+    let settings_url = app.url(ALPHA, "/staff/settings");
+    let (status, settings) = body(client.get(&settings_url).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(settings.contains("<option value=\"demo-2026\">Demokompass (demo-2026, 1)</option>"), "{settings}");
+    assert!(settings.contains("value=\"skr-2020\""), "shipped frameworks stay selectable");
+    let token = csrf_token(&client, &settings_url).await;
+    let form = |framework: &'static str| {
+        [
+            ("csrf", token.clone()),
+            ("name", "Alpha kommune".to_owned()),
+            ("languages", "nb".to_owned()),
+            ("languages", "en".to_owned()),
+            ("default_language", "nb".to_owned()),
+            ("compass_framework", framework.to_owned()),
+            ("max_invitations_per_year", "6".to_owned()),
+            ("min_days_between_invitations", "21".to_owned()),
+            ("suppression_threshold", "5".to_owned()),
+            ("consent_renewal_years", "5".to_owned()),
+        ]
+    };
+    let (status, page) = body(client.post(&settings_url).form(&form("nope-1")).send().await.expect("POST")).await;
+    assert_eq!(status, 422, "an unknown framework is refused");
+    assert!(page.contains("Velg et kommunekompass fra listen."), "{page}");
+    let saved = client.post(&settings_url).form(&form("demo-2026")).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+
+    // The public page, the API and the assessment form now use the imported framework.
+    let (_, public) = body(app.client().get(app.url(ALPHA, "/kompass")).send().await.expect("GET")).await;
+    assert!(public.contains("Rammeverk: Demokompass."), "{public}");
+    assert!(area_row(&public, 2).contains("Tjenester"));
+    let json = compass_json(&app, ALPHA).await;
+    assert_eq!(
+        (json["framework"]["key"].as_str(), json["framework"]["max_points"].as_f64()),
+        (Some("demo-2026"), Some(100.0))
+    );
+    let (status, assessment) =
+        body(client.get(app.url(ALPHA, "/staff/compass/assessments/new")).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(assessment.contains("name=\"points_1.2\""), "{assessment}");
+    assert!(!assessment.contains("name=\"points_3.1\""));
+
+    // Another municipality cannot choose Alpha's import.
+    app.add_staff(Some(&app.beta), "admin@beta.test", Role::Admin).await;
+    let beta = app.signed_in(BETA, "admin@beta.test").await;
+    let beta_settings = app.url(BETA, "/staff/settings");
+    let (_, page) = body(beta.get(&beta_settings).send().await.expect("GET")).await;
+    assert!(!page.contains("demo-2026"));
+    let token = csrf_token(&beta, &beta_settings).await;
+    let refused = beta
+        .post(&beta_settings)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("name", "Beta kommun"),
+            ("languages", "sv"),
+            ("default_language", "sv"),
+            ("compass_framework", "demo-2026"),
+            ("max_invitations_per_year", "6"),
+            ("min_days_between_invitations", "21"),
+            ("suppression_threshold", "5"),
+            ("consent_renewal_years", "5"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+}
+
+async fn public_page_and_api_have_a_clear_empty_state(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (status, page) = body(app.client().get(app.url(ALPHA, "/kompass")).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Det er ikke registrert noen offisiell vurdering ennå."), "{page}");
+    assert!(page.contains("Ingen undersøkelser er åpnet ennå."));
+    assert!(page.contains("Ingen publiserte undersøkelser har spørsmål knyttet til kompassets områder ennå."));
+    assert!(!page.contains("id=\"compass-weighting\""), "no weighting note without answers");
+    assert!(
+        page.contains("Offisiell vurdering: 1 Offentlighet og demokrati: ingen verdi;"),
+        "the chart says there is no official value"
+    );
+    assert!(!page.contains("fill-opacity=\"0.12\""), "no official polygon without an assessment");
+    assert!(area_row(&page, 1).contains("ingen svar ennå"), "{}", area_row(&page, 1));
+    let (status, english) = body(app.client().get(app.url(ALPHA, "/kompass?lang=en")).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(english.contains("No official assessment has been recorded yet."));
+
+    let json = compass_json(&app, ALPHA).await;
+    assert_eq!(json["municipality"], "Alpha kommune");
+    assert_eq!(json["assessments"], serde_json::json!([]));
+    assert_eq!(json["indicators"], serde_json::json!([]));
+    assert_eq!(json["resident"]["weighted"], false);
+    let areas = json["resident"]["areas"].as_array().expect("areas");
+    assert_eq!(areas.len(), 8);
+    assert!(areas.iter().all(|a| a["status"] == "no_answers" && a["score"].is_null()), "{areas:?}");
+}
+
+async fn api_carries_assessments_with_trends_suppression_and_indicators(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let alpha = &app.alpha;
+    let framework = ks();
+    let mut input = AssessmentInput {
+        assessed_on: "2023-05-01".into(),
+        assessor: "KS-Konsulent".into(),
+        kind: "external".into(),
+        ..Default::default()
+    };
+    for area in &framework.areas {
+        for sub in &area.sub_questions {
+            input.points.insert(sub.key(area), "2".into());
+        }
+    }
+    compass::record_assessment(&app.db, alpha, &framework, &input, Actor::System).await.expect("assessment");
+    // Two years later area 1 (five sub-questions) rose from 5·2 = 10 to 5·3.5 = 17.5.
+    input.assessed_on = "2025-05-01".into();
+    for sub in &framework.areas[0].sub_questions {
+        input.points.insert(sub.key(&framework.areas[0]), "3,5".into());
+    }
+    compass::record_assessment(&app.db, alpha, &framework, &input, Actor::System).await.expect("assessment");
+
+    // Area 2 has answers from five respondents only: too few for a score.
+    let closed = now() - 30 * DAY;
+    let row = SurveyRow {
+        status: "published",
+        opened: Some(closed - 10 * DAY),
+        closed: Some(closed),
+        published: Some(closed + 4 * DAY),
+        ladder: Some("dialogue"),
+    };
+    let survey_id = insert_survey(&app, alpha, definition(&likert("q2", 2)), row).await;
+    insert_invitations(&app, alpha, survey_id, 10, 5).await;
+    for _ in 0..5 {
+        insert_response(&app, alpha, survey_id, ("45-54", "male", "nord"), &[("q2", Some("p2"), None, false)]).await;
+    }
+
+    let json = compass_json(&app, ALPHA).await;
+    let assessments = json["assessments"].as_array().expect("assessments");
+    assert_eq!(assessments.len(), 2);
+    let latest = &assessments[0];
+    assert_eq!((latest["assessed_on"].as_str(), latest["kind"].as_str()), (Some("2025-05-01"), Some("external")));
+    // 45 sub-questions: 40 × 2 + 5 × 3.5 = 97.5, up 7.5 from 90.
+    assert!(close(&latest["total"], 97.5, 1e-9), "{latest}");
+    assert!(close(&latest["change"], 7.5, 1e-9), "{latest}");
+    assert_eq!(latest["max_points"], 800.0);
+    let area1 = &latest["areas"][0];
+    assert!(close(&area1["points"], 17.5, 1e-9) && close(&area1["change"], 7.5, 1e-9), "{area1}");
+    assert!(close(&area1["percent"], 17.5, 1e-9));
+    assert!(assessments[1]["change"].is_null(), "the first assessment has nothing to compare with");
+
+    let area2 = &json["resident"]["areas"][1];
+    assert_eq!(area2["status"], "too_few");
+    assert!(area2["score"].is_null() && area2["margin_of_error"].is_null(), "{area2}");
+    assert_eq!((area2["respondents"].as_i64(), area2["answers"].as_i64()), (Some(5), Some(5)));
+    assert_eq!(json["resident"]["minimum_respondents"], 30);
+
+    let year = &json["indicators"][0];
+    assert_eq!(year["surveys_opened"], 1);
+    assert!(close(&year["response_rate"], 0.5, 1e-9), "{year}");
+    assert!(close(&year["share_with_feedback"], 1.0, 1e-9), "{year}");
+    assert!(close(&year["median_days_to_feedback"], 4.0, 1e-9), "{year}");
+    assert_eq!(year["ladder"], serde_json::json!([{"step": "dialogue", "surveys": 1}]));
+
+    // The page shows the same change between the two assessments.
+    let (_, page) = body(app.client().get(app.url(ALPHA, "/kompass")).send().await.expect("GET")).await;
+    let history = &page[page.find("id=\"compass-history\"").expect("history")..];
+    let row = &history[history.find("<th scope=\"row\">1. ").expect("row")..];
+    let row = &row[..row.find("</tr>").expect("end")];
+    assert!(row.contains(">+7,5<"), "{row}");
+}
+
 on_both_backends!(
     admin_records_an_assessment_and_totals_are_computed,
     invalid_assessment_points_are_rejected_and_nothing_stored,
@@ -522,4 +733,9 @@ on_both_backends!(
     dialogue_indicators_match_hand_computed_numbers,
     public_page_renders_without_sign_in_in_every_language,
     another_municipalitys_assessments_stay_off_the_page,
+    resident_score_is_weighted_to_the_population_margins,
+    frameworks_load_with_their_areas_and_maxima,
+    an_imported_framework_can_be_chosen_in_settings,
+    public_page_and_api_have_a_clear_empty_state,
+    api_carries_assessments_with_trends_suppression_and_indicators,
 );

@@ -169,6 +169,11 @@ impl Framework {
         self.name.get(language, Language::En)
     }
 
+    /// Whether this framework ships with the service (not imported).
+    pub fn is_shipped(&self) -> bool {
+        Framework::shipped().iter().any(|f| f.key == self.key)
+    }
+
     /// All points of the framework.
     pub fn max_points(&self) -> f64 {
         self.areas.iter().map(|a| a.max_points).sum()
@@ -412,22 +417,24 @@ pub fn totals(framework: &Framework, scores: &BTreeMap<String, SubScore>) -> Tot
 /// Fewest respondents before an area's resident score is shown.
 pub const MIN_RESPONDENTS: i64 = 30;
 
-/// Answers on a scale, accumulated from grouped counts: a 0–100 value and how
-/// many gave it.
+/// Answers on a scale, accumulated from grouped counts: a 0–100 value, how
+/// many gave it and the weight of each (1 when unweighted).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScoreAccumulator {
     count: f64,
-    sum: f64,
-    sum_of_squares: f64,
+    weight: f64,
+    weighted_sum: f64,
+    weighted_squares: f64,
 }
 
 impl ScoreAccumulator {
-    /// Add `count` answers with the score `value` (0–100).
-    pub fn add(&mut self, value: f64, count: i64) {
+    /// Add `count` answers with the score `value` (0–100), each of `weight`.
+    pub fn add(&mut self, value: f64, count: i64, weight: f64) {
         let count = count as f64;
         self.count += count;
-        self.sum += value * count;
-        self.sum_of_squares += value * value * count;
+        self.weight += count * weight;
+        self.weighted_sum += count * weight * value;
+        self.weighted_squares += count * weight * value * value;
     }
 
     /// Number of answers added.
@@ -435,26 +442,29 @@ impl ScoreAccumulator {
         self.count as i64
     }
 
-    /// The mean score, if any answers.
+    /// The (weighted) mean score, if any answers: Σw·x / Σw.
     pub fn mean(&self) -> Option<f64> {
-        (self.count > 0.0).then(|| self.sum / self.count)
+        (self.weight > 0.0).then(|| self.weighted_sum / self.weight)
     }
 
-    /// Sample standard deviation of the scores.
+    /// Standard deviation of the scores: the weighted variance
+    /// Σw·(x − mean)² / Σw with the n / (n − 1) correction, which is the
+    /// ordinary sample standard deviation when every weight is 1.
     pub fn standard_deviation(&self) -> Option<f64> {
-        if self.count < 2.0 {
+        if self.count < 2.0 || self.weight <= 0.0 {
             return None;
         }
-        let mean = self.sum / self.count;
-        let variance = (self.sum_of_squares - self.count * mean * mean) / (self.count - 1.0);
+        let mean = self.weighted_sum / self.weight;
+        let variance = (self.weighted_squares / self.weight - mean * mean) * self.count / (self.count - 1.0);
         Some(variance.max(0.0).sqrt())
     }
 
-    /// 95 % margin of error of the mean with `respondents` independent units
-    /// (conservative when people gave several answers).
-    pub fn margin_of_error(&self, respondents: i64) -> Option<f64> {
+    /// 95 % margin of error of the mean with `effective_n` independent units:
+    /// 1.96 · sd / √n_eff (the respondents when unweighted; conservative
+    /// when people gave several answers).
+    pub fn margin_of_error(&self, effective_n: f64) -> Option<f64> {
         let sd = self.standard_deviation()?;
-        (respondents > 0).then(|| 1.96 * sd / (respondents as f64).sqrt())
+        (effective_n > 0.0).then(|| 1.96 * sd / effective_n.sqrt())
     }
 }
 
@@ -583,13 +593,27 @@ mod tests {
     #[test]
     fn accumulator_mean_and_margin() {
         let mut acc = ScoreAccumulator::default();
-        acc.add(0.0, 10);
-        acc.add(100.0, 10);
+        acc.add(0.0, 10, 1.0);
+        acc.add(100.0, 10, 1.0);
         assert_eq!(acc.mean(), Some(50.0));
         let sd = acc.standard_deviation().expect("sd");
         assert!((sd - (20.0f64 * 2500.0 / 19.0).sqrt()).abs() < 1e-9, "{sd}");
-        let moe = acc.margin_of_error(20).expect("moe");
+        let moe = acc.margin_of_error(20.0).expect("moe");
         assert!((moe - 1.96 * sd / 20f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn weighted_accumulator_matches_hand_computation() {
+        // Ten answers of 100 with weight 2, thirty of 0 with weight 2/3:
+        // Σw = 20 + 20 = 40, mean = 2000 / 40 = 50; Σw·x² / Σw = 5000,
+        // variance = (5000 − 2500) · 40/39 = 2564.1, sd = 50.637.
+        let mut acc = ScoreAccumulator::default();
+        acc.add(100.0, 10, 2.0);
+        acc.add(0.0, 30, 2.0 / 3.0);
+        assert!((acc.mean().expect("mean") - 50.0).abs() < 1e-9);
+        let sd = acc.standard_deviation().expect("sd");
+        assert!((sd - (2500.0f64 * 40.0 / 39.0).sqrt()).abs() < 1e-9, "{sd}");
+        assert_eq!(acc.answers(), 40);
     }
 
     #[test]

@@ -96,9 +96,6 @@ mod tests {
     }
 }
 
-/// The compass frameworks Rådslag ships.
-pub const COMPASS_FRAMEWORKS: [&str; 2] = ["ks-2016", "skr-2020"];
-
 /// A municipality's settings as typed into a form or given on the command line.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct SettingsInput {
@@ -157,8 +154,10 @@ impl Settings {
         }
     }
 
-    /// Check input, collecting every problem.
-    pub fn parse(input: &SettingsInput) -> Result<Self, super::validation::Invalid> {
+    /// Check input, collecting every problem. `frameworks` are the keys of
+    /// the compass frameworks the municipality may choose (the shipped ones
+    /// and its imports).
+    pub fn parse(input: &SettingsInput, frameworks: &[String]) -> Result<Self, super::validation::Invalid> {
         use super::validation::{FieldError, Invalid};
         let mut errors = Vec::new();
         let name = input.name.trim().to_owned();
@@ -182,7 +181,7 @@ impl Settings {
             Some(_) => {}
         }
         languages.sort();
-        if !COMPASS_FRAMEWORKS.contains(&input.compass_framework.as_str()) {
+        if !frameworks.contains(&input.compass_framework) {
             errors.push(FieldError::new("compass_framework", "settings-error-framework"));
         }
         let mut number = |field: &'static str, text: &str, min: i32, max: i32| -> i32 {
@@ -241,6 +240,10 @@ pub fn parse_districts(text: &str) -> Result<Vec<(DistrictCode, String)>, super:
 mod settings_tests {
     use super::*;
 
+    fn shipped() -> Vec<String> {
+        crate::domain::compass::Framework::shipped().into_iter().map(|f| f.key).collect()
+    }
+
     fn input() -> SettingsInput {
         SettingsInput {
             name: "Fjordvik kommune".into(),
@@ -256,7 +259,7 @@ mod settings_tests {
 
     #[test]
     fn valid_settings_parse() {
-        let settings = Settings::parse(&input()).expect("valid");
+        let settings = Settings::parse(&input(), &shipped()).expect("valid");
         assert_eq!(settings.languages.len(), 2);
     }
 
@@ -266,9 +269,20 @@ mod settings_tests {
         bad.name = " ".into();
         bad.default_language = "sv".into();
         bad.suppression_threshold = "1".into();
-        let errors = Settings::parse(&bad).expect_err("invalid");
+        let errors = Settings::parse(&bad, &shipped()).expect_err("invalid");
         let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "default_language", "suppression_threshold"]);
+    }
+
+    #[test]
+    fn only_offered_frameworks_can_be_chosen() {
+        let mut imported = input();
+        imported.compass_framework = "demo-2026".into();
+        let errors = Settings::parse(&imported, &shipped()).expect_err("not offered");
+        assert_eq!(errors.0[0].field, "compass_framework");
+        let mut offered = shipped();
+        offered.push("demo-2026".into());
+        assert_eq!(Settings::parse(&imported, &offered).expect("offered").compass_framework, "demo-2026");
     }
 
     #[test]

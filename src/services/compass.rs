@@ -7,10 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 use serde_json::json;
 
@@ -20,15 +20,14 @@ use crate::domain::compass::{
 };
 use crate::domain::survey::{LadderStep, QuestionKind, Text};
 use crate::domain::validation::{FieldError, Invalid};
+use crate::domain::weighting::WeightSums;
 use crate::entities::{
     compass_assessment, compass_framework, invitation, population_margin, response, response_answer,
 };
 use crate::services::audit::{self, Actor};
+use crate::services::results;
 use crate::services::surveys::{self, Survey, SurveyStatus};
 use crate::services::tenant::Municipality;
-
-/// One grouped count of answers: survey, question, option, number, count.
-type AnswerGroup = (i32, String, Option<String>, Option<f64>, i64);
 
 /// Seconds in a day.
 const DAY: i64 = 24 * 3600;
@@ -53,6 +52,18 @@ pub async fn frameworks<C: ConnectionTrait>(db: &C, municipality: &Municipality)
     let mut all = Framework::shipped();
     all.extend(imported(db, municipality).await?.into_iter().filter_map(|row| Framework::parse(&row.definition).ok()));
     Ok(all)
+}
+
+/// Keys of the frameworks the municipality may choose in its settings:
+/// the shipped ones and its own imports, each key once.
+pub async fn selectable<C: ConnectionTrait>(db: &C, municipality: &Municipality) -> Result<Vec<Framework>, DbErr> {
+    let mut seen = std::collections::HashSet::new();
+    Ok(frameworks(db, municipality).await?.into_iter().filter(|f| seen.insert(f.key.clone())).collect())
+}
+
+/// The keys of [`selectable`].
+pub async fn selectable_keys<C: ConnectionTrait>(db: &C, municipality: &Municipality) -> Result<Vec<String>, DbErr> {
+    Ok(selectable(db, municipality).await?.into_iter().map(|f| f.key).collect())
 }
 
 /// The imported frameworks, newest first.
@@ -259,11 +270,16 @@ pub struct ResidentScore {
     pub answers: i64,
     /// Distinct responses behind them.
     pub respondents: i64,
+    /// Effective number of respondents after weighting, (Σw)² / Σw²
+    /// (equal to `respondents` when unweighted).
+    pub effective_n: f64,
+    /// Kish design effect of the weights, n·Σw² / (Σw)² (1 when unweighted).
+    pub design_effect: f64,
     /// Mean 0–100, `None` when too few answered.
     pub score: Option<f64>,
     /// 95 % margin of error, when a score is shown.
     pub margin_of_error: Option<f64>,
-    /// Whether the score is weighted to population margins (not yet: always false).
+    /// Whether the score is weighted to the population margins.
     pub weighted: bool,
     /// The surveys that fed the area.
     pub surveys: Vec<EvidenceSurvey>,
@@ -271,7 +287,7 @@ pub struct ResidentScore {
 
 /// The fewest respondents before an area gets a score here.
 pub fn minimum_respondents(municipality: &Municipality) -> i64 {
-    MIN_RESPONDENTS.max(i64::from(municipality.suppression_threshold))
+    Ord::max(MIN_RESPONDENTS, i64::from(municipality.suppression_threshold))
 }
 
 /// Scores of scale answers per option, for one question.
@@ -292,7 +308,63 @@ fn option_scores(kind: &QuestionKind) -> Option<HashMap<String, f64>> {
     )
 }
 
-/// Per area, scores of the scale questions tagged with it in `surveys`.
+/// A respondent's weighting cell: age band, gender, district.
+type Cell = (Option<String>, Option<String>, Option<String>);
+
+/// Answers of tagged questions grouped by survey, question, value and cell.
+#[derive(Debug, FromQueryResult)]
+struct ScoredGroup {
+    survey_id: i32,
+    question_key: String,
+    option_key: Option<String>,
+    number_value: Option<f64>,
+    age_band: Option<String>,
+    gender: Option<String>,
+    district: Option<String>,
+    answers: i64,
+}
+
+/// Distinct respondents to tagged questions per survey and cell.
+#[derive(Debug, FromQueryResult)]
+struct RespondentCell {
+    survey_id: i32,
+    age_band: Option<String>,
+    gender: Option<String>,
+    district: Option<String>,
+    respondents: i64,
+}
+
+fn answer_to_response() -> RelationDef {
+    response_answer::Entity::belongs_to(response::Entity)
+        .from(response_answer::Column::ResponseId)
+        .to(response::Column::Id)
+        .into()
+}
+
+/// Tagged answers (not "don't know") of `which` joined to their response's cell.
+fn tagged_answers(municipality: &Municipality, which: Condition) -> sea_orm::Select<response_answer::Entity> {
+    municipality
+        .find::<response_answer::Entity>()
+        .join(JoinType::InnerJoin, answer_to_response())
+        .filter(response_answer::Column::DontKnow.eq(false))
+        .filter(which)
+        .select_only()
+        .column(response_answer::Column::SurveyId)
+        .column_as(Expr::col((response::Entity, response::Column::AgeBand)), "age_band")
+        .column_as(Expr::col((response::Entity, response::Column::Gender)), "gender")
+        .column_as(Expr::col((response::Entity, response::Column::District)), "district")
+        .group_by(response_answer::Column::SurveyId)
+        .group_by(Expr::col((response::Entity, response::Column::AgeBand)))
+        .group_by(Expr::col((response::Entity, response::Column::Gender)))
+        .group_by(Expr::col((response::Entity, response::Column::District)))
+}
+
+/// Weights per survey: the results module's raking of each survey's
+/// respondents to the population margins (`None`: no margins, unweighted).
+type SurveyWeights = HashMap<i32, Option<HashMap<Cell, f64>>>;
+
+/// Per area, scores of the scale questions tagged with it in `surveys`,
+/// weighted to the population margins when the municipality has them.
 pub async fn area_scores<C: ConnectionTrait>(
     db: &C,
     municipality: &Municipality,
@@ -300,6 +372,7 @@ pub async fn area_scores<C: ConnectionTrait>(
     surveys: &[Survey],
 ) -> Result<Vec<ResidentScore>, DbErr> {
     let minimum = minimum_respondents(municipality);
+    let mut weights: SurveyWeights = HashMap::new();
     let mut result = Vec::new();
     for area in &framework.areas {
         // (survey, question key) → the question's kind, for the tagged scale questions.
@@ -313,8 +386,17 @@ pub async fn area_scores<C: ConnectionTrait>(
         }
         let mut accumulator = ScoreAccumulator::default();
         let mut per_survey: BTreeMap<i32, i64> = BTreeMap::new();
-        let mut respondents = 0;
+        let mut sums = WeightSums::default();
+        let mut weighted = false;
         if !tagged.is_empty() {
+            for (survey, _, _) in &tagged {
+                if let std::collections::hash_map::Entry::Vacant(slot) = weights.entry(survey.id) {
+                    slot.insert(results::survey_cell_weights(db, municipality, survey.id).await?);
+                }
+            }
+            let weight_of = |survey_id: i32, cell: Cell| -> Option<f64> {
+                weights.get(&survey_id)?.as_ref().map(|cells| cells.get(&cell).copied().unwrap_or(1.0))
+            };
             let mut which = Condition::any();
             for (survey, key, _) in &tagged {
                 which = which.add(
@@ -323,47 +405,51 @@ pub async fn area_scores<C: ConnectionTrait>(
                         .add(response_answer::Column::QuestionKey.eq(*key)),
                 );
             }
-            let groups: Vec<AnswerGroup> = municipality
-                .find::<response_answer::Entity>()
-                .select_only()
-                .column(response_answer::Column::SurveyId)
+            let groups: Vec<ScoredGroup> = tagged_answers(municipality, which.clone())
                 .column(response_answer::Column::QuestionKey)
                 .column(response_answer::Column::OptionKey)
                 .column(response_answer::Column::NumberValue)
-                .column_as(Expr::cust("COUNT(*)"), "answers")
-                .filter(response_answer::Column::DontKnow.eq(false))
-                .filter(which.clone())
-                .group_by(response_answer::Column::SurveyId)
+                .column_as(Expr::col((response_answer::Entity, response_answer::Column::Id)).count(), "answers")
                 .group_by(response_answer::Column::QuestionKey)
                 .group_by(response_answer::Column::OptionKey)
                 .group_by(response_answer::Column::NumberValue)
-                .into_tuple()
+                .into_model::<ScoredGroup>()
                 .all(db)
                 .await?;
-            for (survey_id, key, option, number, count) in groups {
-                let Some((_, _, kind)) = tagged.iter().find(|(s, k, _)| s.id == survey_id && *k == key) else {
+            for group in groups {
+                let Some((_, _, kind)) =
+                    tagged.iter().find(|(s, k, _)| s.id == group.survey_id && *k == group.question_key)
+                else {
                     continue;
                 };
                 let score = match kind {
-                    QuestionKind::Rating { .. } => number.and_then(rating_score),
-                    other => option.and_then(|o| option_scores(other).and_then(|scores| scores.get(&o).copied())),
+                    QuestionKind::Rating { .. } => group.number_value.and_then(rating_score),
+                    other => {
+                        group.option_key.and_then(|o| option_scores(other).and_then(|scores| scores.get(&o).copied()))
+                    }
                 };
                 if let Some(score) = score {
-                    accumulator.add(score, count);
-                    *per_survey.entry(survey_id).or_default() += count;
+                    let weight = weight_of(group.survey_id, (group.age_band, group.gender, group.district));
+                    accumulator.add(score, group.answers, weight.unwrap_or(1.0));
+                    *per_survey.entry(group.survey_id).or_default() += group.answers;
                 }
             }
-            let counted: Option<i64> = municipality
-                .find::<response_answer::Entity>()
-                .select_only()
-                .column_as(Expr::cust("COUNT(DISTINCT response_id)"), "respondents")
-                .filter(response_answer::Column::DontKnow.eq(false))
-                .filter(which)
-                .into_tuple()
-                .one(db)
+            let cells: Vec<RespondentCell> = tagged_answers(municipality, which)
+                .column_as(
+                    Expr::col((response_answer::Entity, response_answer::Column::ResponseId)).count_distinct(),
+                    "respondents",
+                )
+                .into_model::<RespondentCell>()
+                .all(db)
                 .await?;
-            respondents = counted.unwrap_or(0);
+            weighted = !cells.is_empty();
+            for cell in cells {
+                let weight = weight_of(cell.survey_id, (cell.age_band, cell.gender, cell.district));
+                weighted &= weight.is_some();
+                sums.add(cell.respondents as f64, weight.unwrap_or(1.0));
+            }
         }
+        let respondents = sums.n as i64;
         let shown = respondents >= minimum;
         let evidence = per_survey
             .iter()
@@ -380,9 +466,11 @@ pub async fn area_scores<C: ConnectionTrait>(
             area: area.number,
             answers: accumulator.answers(),
             respondents,
+            effective_n: sums.effective_n(),
+            design_effect: sums.design_effect(),
             score: if shown { accumulator.mean() } else { None },
-            margin_of_error: if shown { accumulator.margin_of_error(respondents) } else { None },
-            weighted: false,
+            margin_of_error: if shown { accumulator.margin_of_error(sums.effective_n()) } else { None },
+            weighted,
             surveys: evidence,
         });
     }

@@ -1496,6 +1496,20 @@ pub async fn import_margins_jsonstat(
     Ok(MarginsImported { cells: imported.cells.len(), skipped_regions: imported.skipped_regions })
 }
 
+/// A survey's weighting cells (age band, gender, district) and the weight of
+/// each, raked to all the municipality's population margins exactly as the
+/// results pages do; `None` when the municipality has no margins or the
+/// survey no responses (then every weight is 1).
+pub async fn survey_cell_weights<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    survey_id: i32,
+) -> Result<Option<HashMap<(Option<String>, Option<String>, Option<String>), f64>>, DbErr> {
+    let cells = cell_counts(db, municipality, survey_id).await?;
+    let margins = municipality.find::<population_margin::Entity>().all(db).await?;
+    Ok(rake_cells(&cells, &margins, WeightingChoice::default()).map(|(weights, _)| weights))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

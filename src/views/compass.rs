@@ -53,11 +53,12 @@ fn percent(language: Language, share: f64) -> String {
     format!("{} %", number(language, share * 100.0, 0))
 }
 
-/// The score as shown in tables: "62 ± 5" or "too few answers".
+/// The score as shown in tables: "62 ± 5", "too few answers" or "no answers".
 fn resident_cell(language: Language, score: &ResidentScore) -> String {
     match (score.score, score.margin_of_error) {
         (Some(value), Some(margin)) => format!("{} ± {}", number(language, value, 0), number(language, margin, 0)),
         (Some(value), None) => number(language, value, 0),
+        _ if score.respondents == 0 => t(language, "compass-no-answers"),
         _ => t(language, "compass-too-few"),
     }
 }
@@ -187,6 +188,17 @@ fn ladder_label(language: Language, step: Option<LadderStep>) -> String {
     }
 }
 
+/// Whether the resident view is weighted, when there are answers at all.
+fn weighting_note(language: Language, resident: &[ResidentScore]) -> Markup {
+    let answered: Vec<&ResidentScore> = resident.iter().filter(|r| r.respondents > 0).collect();
+    html! {
+        @if !answered.is_empty() {
+            @let key = if answered.iter().all(|r| r.weighted) { "compass-weighted" } else { "compass-unweighted" };
+            p class="ds-paragraph" id="compass-weighting" { (t(language, key)) }
+        }
+    }
+}
+
 /// The table of areas: official points and resident score side by side.
 fn areas_table(language: Language, overview: &Overview) -> Markup {
     let latest = overview.assessments.first();
@@ -200,6 +212,7 @@ fn areas_table(language: Language, overview: &Overview) -> Markup {
                     th scope="col" class="numeric" { (t(language, "compass-official-percent")) }
                     th scope="col" class="numeric" { (t(language, "compass-resident")) }
                     th scope="col" class="numeric" { (t(language, "compass-respondents")) }
+                    th scope="col" class="numeric" { (t(language, "compass-effective-n")) }
                 } }
                 tbody {
                     @for area in &overview.framework.areas {
@@ -218,8 +231,14 @@ fn areas_table(language: Language, overview: &Overview) -> Markup {
                                     None => { "–" }
                                 }
                             }
-                            td class="numeric" { (resident.map_or_else(|| t(language, "compass-too-few"), |r| resident_cell(language, r))) }
+                            td class="numeric" { (resident.map_or_else(|| t(language, "compass-no-answers"), |r| resident_cell(language, r))) }
                             td class="numeric" { (resident.map_or(0, |r| r.respondents)) }
+                            td class="numeric" {
+                                @match resident.filter(|r| r.respondents > 0) {
+                                    Some(r) => { (number(language, r.effective_n, 0)) }
+                                    None => { "–" }
+                                }
+                            }
                         }
                     }
                 }
@@ -228,7 +247,7 @@ fn areas_table(language: Language, overview: &Overview) -> Markup {
                         th scope="row" { (t(language, "total")) }
                         td class="numeric" { (points(language, latest.totals.overall)) " / " (points(language, latest.totals.overall_max)) }
                         td class="numeric" { (number(language, latest.totals.overall / latest.totals.overall_max.max(1.0) * 100.0, 0)) }
-                        td {} td {}
+                        td {} td {} td {}
                     } }
                 }
             }
@@ -236,12 +255,32 @@ fn areas_table(language: Language, overview: &Overview) -> Markup {
     }
 }
 
-/// Assessment history: one column per assessment, oldest first.
+/// The change from `previous` to `latest` with its sign (`+5,5`, `−2`, `0`).
+fn change(language: Language, latest: Option<f64>, previous: Option<f64>) -> String {
+    match (latest, previous) {
+        (Some(latest), Some(previous)) => {
+            let difference = latest - previous;
+            let text = points(language, difference.abs());
+            if difference > 0.005 {
+                format!("+{text}")
+            } else if difference < -0.005 {
+                format!("−{text}")
+            } else {
+                "0".to_owned()
+            }
+        }
+        _ => "–".to_owned(),
+    }
+}
+
+/// Assessment history: one column per assessment, oldest first, and the
+/// change between the latest two.
 fn history_table(language: Language, framework: &Framework, assessments: &[StoredAssessment]) -> Markup {
     if assessments.is_empty() {
         return html! { p class="ds-paragraph" { (t(language, "compass-no-assessments")) } };
     }
     let oldest_first: Vec<&StoredAssessment> = assessments.iter().rev().collect();
+    let previous = assessments.get(1);
     html! {
         div class="table-scroll" tabindex="0" role="region" aria-labelledby="compass-history-caption" {
             table class="ds-table" data-border id="compass-history" {
@@ -251,6 +290,9 @@ fn history_table(language: Language, framework: &Framework, assessments: &[Store
                     @for assessment in &oldest_first {
                         th scope="col" class="numeric" { (assessment.assessed_on) br; span class="muted" { (kind_label(language, assessment.kind)) } }
                     }
+                    @if previous.is_some() {
+                        th scope="col" class="numeric" { (t(language, "compass-change")) }
+                    }
                 } }
                 tbody {
                     @for area in &framework.areas {
@@ -259,6 +301,11 @@ fn history_table(language: Language, framework: &Framework, assessments: &[Store
                             @for assessment in &oldest_first {
                                 td class="numeric" { (assessment.totals.area(area.number).map_or_else(|| "–".to_owned(), |v| points(language, v))) }
                             }
+                            @if let Some(previous) = previous {
+                                td class="numeric" {
+                                    (change(language, assessments[0].totals.area(area.number), previous.totals.area(area.number)))
+                                }
+                            }
                         }
                     }
                 }
@@ -266,6 +313,9 @@ fn history_table(language: Language, framework: &Framework, assessments: &[Store
                     th scope="row" { (t(language, "total")) }
                     @for assessment in &oldest_first {
                         td class="numeric" { (points(language, assessment.totals.overall)) }
+                    }
+                    @if let Some(previous) = previous {
+                        td class="numeric" { (change(language, Some(assessments[0].totals.overall), Some(previous.totals.overall))) }
                     }
                 } }
             }
@@ -384,6 +434,7 @@ pub fn public_page(state: &AppState, context: &RequestContext, overview: &Overvi
                 None => p class="ds-paragraph" { (t(language, "compass-no-assessments")) },
             }
             p class="ds-paragraph" { (t(language, "compass-resident-explained")) }
+            (weighting_note(language, &overview.resident))
             div class="compass-side-by-side" {
                 (radar_chart(language, &overview.framework, latest.map(|a| &a.totals), &overview.resident))
                 (areas_table(language, overview))
@@ -551,6 +602,7 @@ pub fn staff_page(
                 }
             }
             @if admin {
+                p class="ds-paragraph" { a class="ds-link" href="/staff/settings" { (t(language, "compass-choose-framework")) } }
                 (import_form(context, view.import_errors))
             }
         }

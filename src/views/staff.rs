@@ -3,7 +3,8 @@
 
 use maud::{Markup, html};
 
-use crate::domain::municipality::{COMPASS_FRAMEWORKS, SettingsInput};
+use crate::domain::compass::Framework;
+use crate::domain::municipality::SettingsInput;
 use crate::domain::validation::Invalid;
 use crate::domain::{Language, Role};
 use crate::entities::{audit_event, population_margin};
@@ -123,6 +124,8 @@ pub struct SettingsView<'a> {
     pub margins: &'a [population_margin::Model],
     /// Host names (managed by operators).
     pub hosts: &'a [String],
+    /// Compass frameworks to choose from: shipped, then imported.
+    pub frameworks: &'a [Framework],
     /// A success message id.
     pub saved: Option<&'static str>,
 }
@@ -213,8 +216,11 @@ pub fn settings(state: &AppState, context: &RequestContext, user: &StaffUser, vi
                 div class="ds-field" {
                     label class="ds-label" for=(field_id("compass_framework")) { (t(language, "settings-framework")) }
                     select class="ds-input" name="compass_framework" id=(field_id("compass_framework")) {
-                        @for option in COMPASS_FRAMEWORKS {
-                            option value=(option) selected[input.compass_framework == option] { (t(language, &format!("framework-{option}"))) }
+                        @for option in view.frameworks {
+                            option value=(option.key) selected[input.compass_framework == option.key] {
+                                (option.name_in(language))
+                                @if !option.is_shipped() { " (" (option.key) ", " (option.version) ")" }
+                            }
                         }
                     }
                 }

@@ -3,7 +3,7 @@
 
 use radslag::domain::SecretToken;
 use radslag::domain::survey::SurveyDefinition;
-use radslag::entities::{invitation, member};
+use radslag::entities::{invitation, member, population_margin, response, response_answer, survey};
 use radslag::services::audit::Actor;
 use radslag::services::surveys::{self, Survey, SurveyKind, SurveySettings, SurveyStatus};
 use radslag::services::tenant::Municipality;
@@ -144,4 +144,147 @@ pub async fn answer_page(
     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("section", &section), ("action", action)];
     form.extend_from_slice(fields);
     client.post(app.url(host, path)).form(&form).send().await.expect("post")
+}
+
+/// Lifecycle state and times of a survey row written by [`insert_survey`].
+#[derive(Debug, Clone, Copy)]
+pub struct SurveyRow {
+    /// `draft`, `open`, `closed`, `published`, …
+    pub status: &'static str,
+    /// Seconds since the epoch it opened (also its creation time).
+    pub opened: Option<i64>,
+    /// When it closed.
+    pub closed: Option<i64>,
+    /// When results and feedback were published.
+    pub published: Option<i64>,
+    /// Participation-ladder step code.
+    pub ladder: Option<&'static str>,
+}
+
+/// Write a survey row with `definition` (survey file JSON) straight into the
+/// database, bypassing the lifecycle, so tests can place it anywhere in time.
+pub async fn insert_survey(app: &TestApp, municipality: &Municipality, definition: String, row: SurveyRow) -> i32 {
+    let now = radslag::services::now();
+    survey::ActiveModel {
+        municipality_id: Set(municipality.id),
+        status: Set(row.status.to_owned()),
+        kind: Set("panel".to_owned()),
+        definition: Set(definition),
+        closes_on: Set(None),
+        compass_areas: Set(String::new()),
+        ladder_step: Set(row.ladder.map(str::to_owned)),
+        public_token_hash: Set(None),
+        reminder_after_days: Set(3),
+        max_reminders: Set(1),
+        created_by: Set(None),
+        approved_by: Set(None),
+        created_at: Set(row.opened.unwrap_or(now)),
+        updated_at: Set(now),
+        opened_at: Set(row.opened),
+        closed_at: Set(row.closed),
+        published_at: Set(row.published),
+        feedback: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("survey")
+    .id
+}
+
+/// One stored answer: question key, option key, number, "don't know".
+pub type AnswerRow<'a> = (&'a str, Option<&'a str>, Option<f64>, bool);
+
+/// Write one anonymous response of a respondent in `cell` (age band, gender,
+/// district) with its answers.
+pub async fn insert_response(
+    app: &TestApp,
+    municipality: &Municipality,
+    survey_id: i32,
+    cell: (&str, &str, &str),
+    answers: &[AnswerRow<'_>],
+) {
+    let id = SecretToken::generate().reveal();
+    response::ActiveModel {
+        id: Set(id.clone()),
+        municipality_id: Set(municipality.id),
+        survey_id: Set(survey_id),
+        submitted_on: Set("2025-01-01".to_owned()),
+        channel: Set("web".to_owned()),
+        age_band: Set(Some(cell.0.to_owned())),
+        gender: Set(Some(cell.1.to_owned())),
+        district: Set(Some(cell.2.to_owned())),
+        source_group: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .expect("response");
+    for (question, option, number, dont_know) in answers {
+        response_answer::ActiveModel {
+            municipality_id: Set(municipality.id),
+            response_id: Set(id.clone()),
+            survey_id: Set(survey_id),
+            question_key: Set((*question).to_owned()),
+            item_key: Set(None),
+            option_key: Set(option.map(str::to_owned)),
+            number_value: Set(*number),
+            text_value: Set(None),
+            dont_know: Set(*dont_know),
+            moderation: Set("none".to_owned()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("answer");
+    }
+}
+
+/// Write `invited` invitations without members to a survey, the first
+/// `completed` of them answered.
+pub async fn insert_invitations(
+    app: &TestApp,
+    municipality: &Municipality,
+    survey_id: i32,
+    invited: usize,
+    completed: usize,
+) {
+    for index in 0..invited {
+        invitation::ActiveModel {
+            municipality_id: Set(municipality.id),
+            survey_id: Set(survey_id),
+            sample_id: Set(None),
+            member_id: Set(None),
+            token_hash: Set(SecretToken::generate().hash()),
+            stratum: Set(None),
+            wave: Set(1),
+            created_at: Set(radslag::services::now()),
+            sent_at: Set(Some(radslag::services::now())),
+            reminders_sent: Set(0),
+            last_reminder_at: Set(None),
+            completed: Set(index < completed),
+            draft: Set(None),
+            draft_page: Set(0),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("invitation");
+    }
+}
+
+/// Write population margins: `(district, age band, gender, population)` cells.
+pub async fn insert_margins(app: &TestApp, municipality: &Municipality, cells: &[(&str, &str, &str, i64)]) {
+    for (district, age_band, gender, population) in cells {
+        population_margin::ActiveModel {
+            municipality_id: Set(municipality.id),
+            district_code: Set((*district).to_owned()),
+            age_band: Set((*age_band).to_owned()),
+            gender: Set((*gender).to_owned()),
+            population: Set(*population),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("margin");
+    }
 }

@@ -10,9 +10,9 @@ use crate::services::compass;
 use crate::web::context::{RequestContext, Tenant};
 use crate::web::state::AppState;
 
-/// `/kompass`, open to everyone.
+/// `/kompass` and its JSON twin `/api/v1/compass`, open to everyone.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/kompass", get(show_compass))
+    Router::new().route("/kompass", get(show_compass)).route("/api/v1/compass", get(super::compass_api::get_compass))
 }
 
 /// `GET /kompass`: the official assessment beside the resident view, trends,

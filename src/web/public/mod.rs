@@ -2,6 +2,7 @@
 
 mod answer;
 mod compass;
+pub mod compass_api;
 mod home;
 mod panel;
 mod results;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::domain::municipality::{Settings, SettingsInput, parse_districts};
 use crate::domain::validation::Invalid;
 use crate::error::{AppError, AppResult};
+use crate::services::compass;
 use crate::services::municipalities::{self, ChangeError};
 use crate::services::tenant::Municipality;
 use crate::views::components::single_error;
@@ -55,6 +56,7 @@ async fn page(
     let districts = municipalities::districts(&state.db, municipality).await?;
     let margins = municipalities::margins(&state.db, municipality).await?;
     let hosts = municipalities::hosts(&state.db, municipality).await?;
+    let frameworks = compass::selectable(&state.db, municipality).await?;
     let districts_text: String = districts.iter().map(|d| format!("{};{}\n", d.code, d.name)).collect();
     let status = if matches!(failed, Failed::None) { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let (input, errors, districts_text, district_errors, margin_errors) = match &failed {
@@ -72,6 +74,7 @@ async fn page(
         districts: &districts,
         margins: &margins,
         hosts: &hosts,
+        frameworks: &frameworks,
         saved,
     };
     Ok((status, crate::views::staff::settings(state, context, &admin.user, &view)).into_response())
@@ -140,7 +143,8 @@ pub async fn save_settings(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let input = settings_input(pairs);
-    let result = match Settings::parse(&input) {
+    let frameworks = compass::selectable_keys(&state.db, &municipality).await?;
+    let result = match Settings::parse(&input, &frameworks) {
         Ok(settings) => {
             municipalities::update_settings(&state.db, &municipality, &settings, admin.user.actor()).await.map(|_| ())
         }
