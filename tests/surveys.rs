@@ -21,6 +21,7 @@ on_both_backends!(
     uploaded_files_import_exactly_or_not_at_all,
     the_json_api_creates_updates_and_moves_surveys,
     open_surveys_can_allow_several_answers_per_browser,
+    drafts_are_sent_for_approval_and_the_admins_are_told,
 );
 
 const COMPLETE: &str = include_str!("../src/demo/surveys/barnehage-og-skole.json");
@@ -714,4 +715,65 @@ async fn open_surveys_can_allow_several_answers_per_browser(backend: Backend) {
     let copy = id_from(&upload(&app, &editor, &file).await);
     assert!(!survey_in_db(&app, copy).await.one_answer_per_browser, "the setting survives export and import");
     assert!(audit_actions(&app, id).await.contains(&"survey.meta.update".to_owned()));
+}
+
+async fn drafts_are_sent_for_approval_and_the_admins_are_told(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "first@alpha.test", Role::Admin).await;
+    app.add_staff(Some(&app.alpha), "second@alpha.test", Role::Admin).await;
+    app.add_staff(Some(&app.alpha), "editor@alpha.test", Role::Editor).await;
+    app.add_staff(Some(&app.alpha), "viewer@alpha.test", Role::Viewer).await;
+    app.add_staff(Some(&app.beta), "admin@beta.test", Role::Admin).await;
+    let editor = app.signed_in(ALPHA, "editor@alpha.test").await;
+
+    let unready = id_from(&upload(&app, &editor, &COMPLETE.replace("2026-09-30", "2000-01-01")).await);
+    let refused = post(&app, &editor, ALPHA, &format!("/staff/surveys/{unready}/request-approval"), &[]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("Sett en siste svardag fram i tid."), "says what is missing");
+    assert_eq!(survey_in_db(&app, unready).await.approval_requested_at, None);
+
+    let id = id_from(&upload(&app, &editor, &complete_file()).await);
+    let viewer = app.signed_in(ALPHA, "viewer@alpha.test").await;
+    let by_viewer = post(&app, &viewer, ALPHA, &format!("/staff/surveys/{id}/request-approval"), &[]).await;
+    assert_eq!(by_viewer.status(), 403);
+    let sent = post(&app, &editor, ALPHA, &format!("/staff/surveys/{id}/request-approval"), &[]).await;
+    assert_eq!(sent.status(), 303);
+    assert_eq!(sent.headers()["location"], format!("/staff/surveys/{id}?requested=1").as_str());
+    let page = editor.get(app.url(ALPHA, &format!("/staff/surveys/{id}?requested=1"))).send().await.expect("get");
+    let html = page.text().await.expect("body");
+    assert!(html.contains("Undersøkelsen er sendt til godkjenning.") && html.contains("id=\"approval-requested\""));
+    assert!(!html.contains("/request-approval\""), "no second button");
+    let list = editor.get(app.url(ALPHA, "/staff/surveys")).send().await.expect("list").text().await.expect("body");
+    assert!(list.contains("Venter på godkjenning"), "{list}");
+
+    for admin in ["first@alpha.test", "second@alpha.test"] {
+        let mails = app.sent_emails_to(admin).await;
+        assert_eq!(mails.len(), 1, "{admin}");
+        assert_eq!(mails[0].kind, "approval_request");
+        assert!(mails[0].subject.starts_with("Til godkjenning: "), "{}", mails[0].subject);
+        assert!(
+            mails[0].text_body.contains(&app.url(ALPHA, &format!("/staff/surveys/{id}"))),
+            "{}",
+            mails[0].text_body
+        );
+    }
+    let again = post(&app, &editor, ALPHA, &format!("/staff/surveys/{id}/request-approval"), &[]).await;
+    assert_eq!(again.status(), 303, "asking twice is harmless");
+    let requests = radslag::entities::outbox_email::Entity::find()
+        .filter(radslag::entities::outbox_email::Column::Kind.eq("approval_request"))
+        .all(&app.db)
+        .await
+        .expect("outbox");
+    assert_eq!(requests.len(), 2, "one email per admin of this municipality, once");
+    assert!(requests.iter().all(|r| r.to_address.ends_with("@alpha.test")));
+    assert_eq!(
+        audit_actions(&app, id).await.iter().filter(|a| *a == "survey.approval_requested").count(),
+        1,
+        "audited once"
+    );
+
+    let second = app.signed_in(ALPHA, "second@alpha.test").await;
+    let approved = post(&app, &second, ALPHA, &format!("/staff/surveys/{id}/status/approve"), &[]).await;
+    assert_eq!(approved.status(), 303);
+    assert_eq!(survey_in_db(&app, id).await.status, SurveyStatus::Approved);
 }

@@ -164,3 +164,13 @@ survey-tools-results = Results
 survey-tools-moderation = Moderate free text
 survey-tools-feedback = Feedback and publishing
 survey-tools-public = Public results page
+
+survey-request-approval = Send for approval
+survey-approval-requested = The survey was sent for approval. The admins have been told by email.
+survey-approval-requested-label = For approval
+survey-approval-requested-by = Sent { $date } by { $name }
+survey-status-awaiting-approval = Awaiting approval
+approval-email-subject = For approval: { $survey }
+approval-email-intro = { $name } has sent the survey “{ $survey }” in { $municipality } for approval.
+approval-email-rule = An admin who did not write the survey must approve it before it can open.
+approval-email-link = View the survey

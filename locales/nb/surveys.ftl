@@ -164,3 +164,13 @@ survey-tools-results = Resultater
 survey-tools-moderation = Moderer fritekst
 survey-tools-feedback = Tilbakemelding og publisering
 survey-tools-public = Offentlig resultatside
+
+survey-request-approval = Send til godkjenning
+survey-approval-requested = Undersøkelsen er sendt til godkjenning. Administratorene har fått e-post.
+survey-approval-requested-label = Til godkjenning
+survey-approval-requested-by = Sendt { $date } av { $name }
+survey-status-awaiting-approval = Venter på godkjenning
+approval-email-subject = Til godkjenning: { $survey }
+approval-email-intro = { $name } har sendt undersøkelsen «{ $survey }» i { $municipality } til godkjenning.
+approval-email-rule = En administrator som ikke har laget undersøkelsen, må godkjenne den før den kan åpnes.
+approval-email-link = Se undersøkelsen

@@ -164,3 +164,13 @@ survey-tools-results = Resultat
 survey-tools-moderation = Moderer fritekst
 survey-tools-feedback = Tilbakemelding og publisering
 survey-tools-public = Offentleg resultatside
+
+survey-request-approval = Send til godkjenning
+survey-approval-requested = Undersøkinga er send til godkjenning. Administratorane har fått e-post.
+survey-approval-requested-label = Til godkjenning
+survey-approval-requested-by = Send { $date } av { $name }
+survey-status-awaiting-approval = Ventar på godkjenning
+approval-email-subject = Til godkjenning: { $survey }
+approval-email-intro = { $name } har sendt undersøkinga «{ $survey }» i { $municipality } til godkjenning.
+approval-email-rule = Ein administrator som ikkje har laga undersøkinga, må godkjenne ho før ho kan opnast.
+approval-email-link = Sjå undersøkinga

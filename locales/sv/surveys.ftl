@@ -164,3 +164,13 @@ survey-tools-results = Resultat
 survey-tools-moderation = Moderera fritext
 survey-tools-feedback = Återkoppling och publicering
 survey-tools-public = Offentlig resultatsida
+
+survey-request-approval = Skicka för godkännande
+survey-approval-requested = Enkäten har skickats för godkännande. Administratörerna har fått e-post.
+survey-approval-requested-label = För godkännande
+survey-approval-requested-by = Skickad { $date } av { $name }
+survey-status-awaiting-approval = Väntar på godkännande
+approval-email-subject = För godkännande: { $survey }
+approval-email-intro = { $name } har skickat enkäten ”{ $survey }” i { $municipality } för godkännande.
+approval-email-rule = En administratör som inte har skapat enkäten måste godkänna den innan den kan öppnas.
+approval-email-link = Visa enkäten

@@ -1,6 +1,7 @@
 //! Email: message templates (text and HTML), transports (SMTP, files) and the
 //! outbox worker that sends queued rows.
 
+pub mod approval;
 pub mod delivery;
 pub mod feedback;
 pub mod invitation;

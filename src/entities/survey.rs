@@ -22,6 +22,8 @@ pub struct Model {
     pub one_answer_per_browser: bool,
     pub created_by: Option<i32>,
     pub approved_by: Option<i32>,
+    pub approval_requested_at: Option<i64>,
+    pub approval_requested_by: Option<i32>,
     pub created_at: i64,
     pub updated_at: i64,
     pub opened_at: Option<i64>,

@@ -1,15 +1,20 @@
 //! Surveys: storing definitions, the lifecycle, and loading for residents.
 
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 
 use crate::domain::survey::edit::{self, EditKind, FormValues};
 use crate::domain::survey::file::{Audience, SurveyColumns, SurveyFile};
 use crate::domain::survey::{LadderStep, Question, QuestionKind, Section, SurveyDefinition, Text, validate};
 use crate::domain::validation::{FieldError, Invalid};
-use crate::domain::{Language, SecretToken};
+use crate::domain::{Language, Role, SecretToken};
+use crate::email::approval::ApprovalRequestEmail;
 use crate::entities::survey;
 use crate::services::audit::{self, Actor};
+use crate::services::outbox::{self, OutgoingEmail};
 use crate::services::tenant::Municipality;
 
 /// Where a survey is in its life.
@@ -91,6 +96,10 @@ pub struct Survey {
     pub created_by: Option<i32>,
     /// Approver.
     pub approved_by: Option<i32>,
+    /// When a draft was sent for approval (seconds since the epoch).
+    pub approval_requested_at: Option<i64>,
+    /// Who sent it for approval.
+    pub approval_requested_by: Option<i32>,
     /// When it opened, closed and was published (seconds since the epoch).
     pub opened_at: Option<i64>,
     /// See `opened_at`.
@@ -131,6 +140,8 @@ impl Survey {
             one_answer_per_browser: model.one_answer_per_browser,
             created_by: model.created_by,
             approved_by: model.approved_by,
+            approval_requested_at: model.approval_requested_at,
+            approval_requested_by: model.approval_requested_by,
             opened_at: model.opened_at,
             closed_at: model.closed_at,
             published_at: model.published_at,
@@ -557,7 +568,15 @@ pub fn approval_problems(survey: &Survey, approver: i32, today: time::Date) -> V
     if survey.created_by == Some(approver) {
         problems.push(FieldError::new("status", "survey-approve-own"));
     }
-    problems.extend(validate::structure(&survey.definition));
+    problems.extend(readiness_problems(survey, today));
+    problems
+}
+
+/// What a draft still lacks before anyone can approve it: a valid
+/// structure, every translation, a future closing date, a compass area and
+/// a ladder step.
+pub fn readiness_problems(survey: &Survey, today: time::Date) -> Vec<FieldError> {
+    let mut problems = validate::structure(&survey.definition);
     let definition = &survey.definition;
     for (path, language) in validate::missing_translations(definition) {
         problems.push(FieldError::new(path, "survey-approve-translation").with("language", language.native_name()));
@@ -579,6 +598,80 @@ pub fn approval_problems(survey: &Survey, approver: i32, today: time::Date) -> V
         problems.push(FieldError::new("ladder_step", "survey-approve-ladder"));
     }
     problems
+}
+
+/// Send a draft for approval: it must be ready (see [`readiness_problems`]);
+/// every other admin of the municipality gets an email with a link to it.
+/// Asking again changes nothing and sends nothing. Audited.
+pub async fn request_approval(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    base_url: &url::Url,
+    id: i32,
+    requester: &crate::services::staff::StaffUser,
+) -> Result<Survey, EditError> {
+    let public_base = crate::services::municipalities::public_base_url(db, base_url, municipality).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let survey = load(&txn, municipality, id).await?.ok_or(EditError::NotFound)?;
+    if survey.status != SurveyStatus::Draft {
+        return Err(refused("status", "survey-approve-not-draft"));
+    }
+    if survey.approval_requested_at.is_some() {
+        return Ok(survey);
+    }
+    let problems = readiness_problems(&survey, today());
+    if !problems.is_empty() {
+        return Err(EditError::Invalid { invalid: Invalid(problems), candidate: None });
+    }
+    municipality
+        .update_many::<survey::Entity>()
+        .col_expr(survey::Column::ApprovalRequestedAt, Expr::value(super::now()))
+        .col_expr(survey::Column::ApprovalRequestedBy, Expr::value(requester.id))
+        .filter(survey::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let admins = municipality
+        .find::<crate::entities::staff_user::Entity>()
+        .filter(crate::entities::staff_user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(crate::entities::staff_user::Column::Disabled.eq(false))
+        .filter(crate::entities::staff_user::Column::Id.ne(requester.id))
+        .all(&txn)
+        .await?;
+    let language = municipality.default_language;
+    let survey_url = public_base.join(&format!("staff/surveys/{id}")).map(String::from).unwrap_or_default();
+    for admin in &admins {
+        let content = ApprovalRequestEmail {
+            language,
+            municipality: &municipality.name,
+            survey_title: survey.definition.title.get(language, language),
+            requested_by: &requester.display_name,
+            survey_url: &survey_url,
+        }
+        .render();
+        let email = OutgoingEmail {
+            kind: "approval_request",
+            to: admin.email.clone(),
+            subject: content.subject,
+            text: content.text,
+            html: content.html,
+            list_unsubscribe: None,
+        };
+        outbox::enqueue(&txn, Some(municipality), base_url, email).await?;
+    }
+    let detail = json!({ "admins_notified": admins.len() });
+    audit::record(
+        &txn,
+        Some(municipality.id),
+        requester.actor(),
+        "survey.approval_requested",
+        &format!("survey:{id}"),
+        detail,
+    )
+    .await?;
+    let survey = load(&txn, municipality, id).await?.ok_or(EditError::NotFound)?;
+    txn.commit().await?;
+    outbox::wake_worker();
+    Ok(survey)
 }
 
 /// A lifecycle step staff can take here (publishing belongs to results).

@@ -43,6 +43,10 @@ pub struct EditView {
     pub public_link: Option<String>,
     /// Whether the last change was saved.
     pub saved: bool,
+    /// Whether the draft was just sent for approval.
+    pub requested: bool,
+    /// Who sent the draft for approval, if someone did.
+    pub requested_by: Option<String>,
 }
 
 impl EditView {
@@ -106,7 +110,13 @@ pub fn list(
                                     }
                                 }
                                 td { (t(language, &format!("survey-kind-{}", survey.kind.code()))) }
-                                td { (status_name(language, survey.status)) }
+                                td {
+                                    @if survey.status == SurveyStatus::Draft && survey.approval_requested_at.is_some() {
+                                        (t(language, "survey-status-awaiting-approval"))
+                                    } @else {
+                                        (status_name(language, survey.status))
+                                    }
+                                }
                                 td { (survey.closes_on.and_then(|d| d.format(DATE_FORMAT).ok()).unwrap_or_default()) }
                                 td class="numeric" { (survey.definition.expected_minutes()) }
                             }
@@ -532,6 +542,9 @@ pub fn edit(
         @if view.saved {
             (alert("success", html! { p class="ds-paragraph" role="status" { (t(language, "survey-saved")) } }))
         }
+        @if view.requested {
+            (alert("success", html! { p class="ds-paragraph" role="status" { (t(language, "survey-approval-requested")) } }))
+        }
         @if let Some(link) = &view.public_link {
             (alert("info", html! {
                 p class="ds-paragraph" { (t(language, "survey-public-link-once")) }
@@ -540,7 +553,7 @@ pub fn edit(
         }
         (survey_tools(language, user, survey))
         (error_summary(language, view.errors.as_ref()))
-        (lifecycle(&builder, user, survey, &definition, &missing))
+        (lifecycle(&builder, user, survey, &definition, &missing, view.requested_by.as_deref()))
         (meta_form(&builder, municipality, survey.kind, &definition, &columns))
         @for (s, section) in definition.sections.iter().enumerate() {
             (section_block(&builder, &definition, s, section))
@@ -566,8 +579,13 @@ fn lifecycle(
     survey: &Survey,
     definition: &SurveyDefinition,
     missing: &[(String, Language)],
+    requested_by: Option<&str>,
 ) -> Markup {
     let language = builder.language;
+    let requested_on = survey
+        .approval_requested_at
+        .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
+        .and_then(|at| at.date().format(DATE_FORMAT).ok());
     let step = match survey.status {
         SurveyStatus::Draft => Some(("approve", "survey-approve-button")),
         SurveyStatus::Approved => Some(("open", "survey-open-button")),
@@ -583,6 +601,17 @@ fn lifecycle(
                 div { dt { (t(language, "survey-kind")) } dd { (t(language, &format!("survey-kind-{}", survey.kind.code()))) } }
                 div { dt { (t(language, "survey-minutes")) } dd id="survey-minutes" { (definition.expected_minutes()) } }
                 div { dt { (t(language, "survey-questions")) } dd { (definition.questions().count()) } }
+                @if let (SurveyStatus::Draft, Some(date)) = (survey.status, &requested_on) {
+                    div {
+                        dt { (t(language, "survey-approval-requested-label")) }
+                        dd id="approval-requested" {
+                            (t_with(language, "survey-approval-requested-by", &[
+                                ("date", date.clone()),
+                                ("name", requested_by.unwrap_or("–").to_owned()),
+                            ]))
+                        }
+                    }
+                }
             }
             @if !missing.is_empty() {
                 h3 class="ds-heading" data-size="xs" id="missing-heading" { (t(language, "survey-missing-translations")) }
@@ -598,6 +627,12 @@ fn lifecycle(
                     form method="post" action={ "/staff/surveys/" (survey.id) "/duplicate" } class="inline-form" {
                         (csrf_field(builder.context))
                         button class="ds-button" data-variant="secondary" type="submit" { (t(language, "survey-duplicate")) }
+                    }
+                }
+                @if survey.status == SurveyStatus::Draft && requested_on.is_none() && user.role.includes(Role::Editor) {
+                    form method="post" action={ "/staff/surveys/" (survey.id) "/request-approval" } class="inline-form" {
+                        (csrf_field(builder.context))
+                        button class="ds-button" data-variant="secondary" type="submit" { (t(language, "survey-request-approval")) }
                     }
                 }
                 @if let (true, Some((step, label))) = (user.role == Role::Admin, step) {

@@ -1,7 +1,8 @@
 //! The whole life of a survey at a desktop, as staff do it, with the
 //! residents' part on a phone: an admin builds a survey in the builder
 //! (three question types, a skip rule, the metadata and the English
-//! translation), is told another admin must approve it; a second admin
+//! translation) and sends it for approval, which emails the other admin;
+//! her own approval is refused; the second admin follows the email,
 //! approves and opens it and invites a random sample of the panel; members
 //! answer (one in the browser, the others over HTTP); the survey is closed,
 //! free text is moderated, feedback written and the results published; the
@@ -156,7 +157,17 @@ pub async fn survey_from_builder_to_published_results() {
     browser.check_page("dashboard").await;
     let id = build_survey(&mut browser).await;
 
-    // The author asks for approval and is told a second admin must give it.
+    // The author sends it for approval; the other admin is told by email.
+    browser.submit("Send til godkjenning").await;
+    assert_eq!(browser.path().await, format!("/staff/surveys/{id}?requested=1"));
+    let requested = browser.find_css("#approval-requested").await.text().await.expect("requested");
+    assert!(requested.contains("Sendt"), "{requested}");
+    browser.check_page("sent-for-approval").await;
+    let told = app.sent_emails_to("ola@alpha.test").await;
+    assert!(told.iter().any(|m| m.kind == "approval_request"), "the other admin is told");
+    assert!(app.sent_emails_to("eva@alpha.test").await.is_empty(), "the author is not");
+
+    // Approving it herself is refused: a second admin must do it.
     browser.submit("Godkjenn").await;
     assert_eq!(browser.path().await, format!("/staff/surveys/{id}/status/approve"));
     let summary = browser.find_css("#error-summary").await.text().await.expect("summary");

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/surveys/{id}", get(show_survey))
         .route("/staff/surveys/{id}/edit", post(edit_survey))
         .route("/staff/surveys/{id}/duplicate", post(duplicate_survey))
+        .route("/staff/surveys/{id}/request-approval", post(request_approval))
         .route("/staff/surveys/{id}/export", get(export_survey))
         .route("/staff/surveys/{id}/status/{step}", post(change_status))
         .route("/api/v1/surveys", get(api::list_surveys).post(api::create_survey))
@@ -111,14 +112,24 @@ async fn edit_page(
     view: EditView,
 ) -> AppResult<Response> {
     let survey = surveys::load(&state.db, municipality, id).await?.ok_or(AppError::NotFound)?;
+    let requested_by = match survey.approval_requested_by {
+        Some(user_id) => crate::services::staff::list_staff(&state.db, municipality)
+            .await?
+            .into_iter()
+            .find(|u| u.id == user_id)
+            .map(|u| u.display_name),
+        None => None,
+    };
+    let view = EditView { requested_by, ..view };
     let status = if view.errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, crate::views::surveys::edit(state, context, staff, municipality, &survey, view)).into_response())
 }
 
-/// `?saved=1` after a successful change.
+/// `?saved=1` after a successful change, `?requested=1` after sending for approval.
 #[derive(serde::Deserialize)]
 pub struct SavedQuery {
     saved: Option<String>,
+    requested: Option<String>,
 }
 
 /// `GET /staff/surveys/{id}`: the builder (read-only below editor).
@@ -130,7 +141,23 @@ pub async fn show_survey(
     Path(id): Path<i32>,
     Query(query): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    let view = EditView { saved: query.saved.is_some(), ..EditView::default() };
+    let view = EditView { saved: query.saved.is_some(), requested: query.requested.is_some(), ..EditView::default() };
+    edit_page(&state, &context, &staff.user, &municipality, id, view).await
+}
+
+/// `POST /staff/surveys/{id}/request-approval`: send a ready draft to the admins.
+pub async fn request_approval(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Tenant(municipality): Tenant,
+    staff: Staff<Editor>,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let base_url = &state.config.base_url;
+    let view = match surveys::request_approval(&state.db, &municipality, base_url, id, &staff.user).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/staff/surveys/{id}?requested=1")).into_response()),
+        Err(error) => EditView::failed(error, FormValues::default())?,
+    };
     edit_page(&state, &context, &staff.user, &municipality, id, view).await
 }
 
