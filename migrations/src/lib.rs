@@ -11,6 +11,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_resident_loop;
 mod m20261123_000003_compass;
 mod m20261124_000101_soft_launch_release;
+mod m20261124_000201_api_keys;
 
 /// Every migration, in the order it must run.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_resident_loop::Migration),
             Box::new(m20261123_000003_compass::Migration),
             Box::new(m20261124_000101_soft_launch_release::Migration),
+            Box::new(m20261124_000201_api_keys::Migration),
         ]
     }
 }
