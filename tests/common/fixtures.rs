@@ -82,3 +82,79 @@ pub async fn invite(app: &TestApp, municipality: &Municipality, survey: &Survey,
     .expect("invitation");
     token.reveal()
 }
+
+/// An active member like [`add_member`], living in `district`, of `gender`,
+/// `age` years old.
+pub async fn add_member_with(
+    app: &TestApp,
+    municipality: &Municipality,
+    email: &str,
+    district: &str,
+    gender: &str,
+    age: i32,
+) -> member::Model {
+    let added = add_member(app, municipality, email, "nb").await;
+    let mut changed: member::ActiveModel = added.into();
+    changed.district = Set(district.to_owned());
+    changed.gender = Set(gender.to_owned());
+    changed.birth_year = Set(surveys::today().year() - age);
+    changed.update(&app.db).await.expect("member")
+}
+
+/// The coarse attributes a stored response carries.
+#[derive(Debug, Clone, Copy)]
+pub struct Respondent {
+    /// Age band code, e.g. `35-44`.
+    pub age_band: &'static str,
+    /// `female`, `male` or `other`.
+    pub gender: &'static str,
+    /// District code.
+    pub district: &'static str,
+}
+
+/// Store a submitted response with one chosen option per `(question, option)`.
+pub async fn add_response(
+    app: &TestApp,
+    municipality: &Municipality,
+    survey_id: i32,
+    who: Respondent,
+    choices: &[(&str, &str)],
+) -> String {
+    use radslag::entities::{response, response_answer};
+    use sea_orm::EntityTrait;
+    let id = SecretToken::generate().reveal();
+    response::ActiveModel {
+        id: Set(id.clone()),
+        municipality_id: Set(municipality.id),
+        survey_id: Set(survey_id),
+        submitted_on: Set(surveys::today().to_string()),
+        channel: Set("panel".to_owned()),
+        age_band: Set(Some(who.age_band.to_owned())),
+        gender: Set(Some(who.gender.to_owned())),
+        district: Set(Some(who.district.to_owned())),
+        source_group: Set(Some("self".to_owned())),
+    }
+    .insert(&app.db)
+    .await
+    .expect("response");
+    let answers: Vec<response_answer::ActiveModel> = choices
+        .iter()
+        .map(|(question, option)| response_answer::ActiveModel {
+            municipality_id: Set(municipality.id),
+            response_id: Set(id.clone()),
+            survey_id: Set(survey_id),
+            question_key: Set((*question).to_owned()),
+            item_key: Set(None),
+            option_key: Set(Some((*option).to_owned())),
+            number_value: Set(None),
+            text_value: Set(None),
+            dont_know: Set(false),
+            moderation: Set("none".to_owned()),
+            ..Default::default()
+        })
+        .collect();
+    if !answers.is_empty() {
+        response_answer::Entity::insert_many(answers).exec_without_returning(&app.db).await.expect("answers");
+    }
+    id
+}
