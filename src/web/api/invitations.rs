@@ -144,7 +144,7 @@ pub struct ReleasedBody {
 /// Figures of one group of invitations.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StratumStats {
-    /// Stratum (`district|age_band|gender` values of the stratified dimensions);
+    /// Stratum, e.g. `district=nord;gender=female`;
     /// absent for invitations drawn without strata. Absent in the overall figures.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stratum: Option<String>,
