@@ -444,6 +444,7 @@ async fn the_invitations_api_previews_reproducibly_sends_releases_and_counts(bac
     assert_eq!(before["overall"]["sent"], queued);
     assert_eq!(before["overall"]["pending"], 9 - queued);
     assert_eq!(before["overall"]["completed"], 0);
+    assert_eq!(before["overall"]["opened"], 0);
     assert_eq!(before["overall"]["response_rate"], 0.0);
     let strata: u64 =
         before["strata"].as_array().expect("strata").iter().map(|s| s["invited"].as_u64().expect("n")).sum();
@@ -462,9 +463,25 @@ async fn the_invitations_api_previews_reproducibly_sends_releases_and_counts(bac
     let released = json_of(released).await;
     assert_eq!(released["sample_id"], sent["sample_id"]);
     assert_eq!(released["queued"], 9 - queued);
+    // Another invitee opens the link in their email without answering.
+    let opener = invitation::Entity::find()
+        .filter(invitation::Column::Id.ne(answered.id))
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("another invitation");
+    let address =
+        member::Entity::find_by_id(opener.member_id.expect("member")).one(&app.db).await.expect("q").expect("m");
+    let mail = app.sent_emails_to(&address.email).await;
+    let body = &mail.first().expect("the invitation email").text_body;
+    let start = body.find("/s/").expect("a personal link") + 3;
+    let token: String = body[start..].chars().take_while(char::is_ascii_hexdigit).collect();
+    let page = app.client().get(app.url(ALPHA, &format!("/s/{token}"))).send().await.expect("GET");
+    assert_eq!(page.status(), 200);
     let after = stats(()).await;
     assert_eq!(after["overall"]["sent"], 9);
     assert_eq!(after["overall"]["pending"], 0);
+    assert_eq!(after["overall"]["opened"], 2, "the opened link and the completed one: {after}");
     assert_eq!(after["overall"]["started"], 1);
     assert_eq!(after["overall"]["completed"], 1);
     assert!((after["overall"]["response_rate"].as_f64().expect("rate") - 1.0 / 9.0).abs() < 1e-9);

@@ -1,6 +1,7 @@
 //! Staff API keys: machine access to the JSON API for one municipality, with
 //! a role, an optional expiry and a revocation. Only the SHA-256 of the
-//! secret is stored.
+//! secret is stored. Also when an invitation's link was first opened, for
+//! the invitation figures the API reports.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -46,10 +47,14 @@ impl MigrationTrait for Migration {
             .create_index(
                 Index::create().name("ix_api_key_municipality").table("api_key").col("municipality_id").to_owned(),
             )
+            .await?;
+        manager
+            .alter_table(Table::alter().table("invitation").add_column(big_integer_null("opened_at")).to_owned())
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.alter_table(Table::alter().table("invitation").drop_column("opened_at").to_owned()).await?;
         manager.drop_table(Table::drop().table("api_key").to_owned()).await
     }
 }

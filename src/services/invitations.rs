@@ -711,6 +711,8 @@ pub struct Tally {
     pub failed: usize,
     /// Invitations not sent yet (the second wave of a soft launch).
     pub pending: usize,
+    /// Invitations whose link was opened.
+    pub opened: usize,
     /// Invitations whose link was used to save at least one page (or that were completed).
     pub started: usize,
     /// Invitations answered.
@@ -730,6 +732,7 @@ impl Tally {
             None => self.pending += 1,
         }
         self.failed += usize::from(failed);
+        self.opened += usize::from(row.opened_at.is_some() || row.draft.is_some() || row.completed);
         self.started += usize::from(row.draft.is_some() || row.completed);
         self.completed += usize::from(row.completed);
     }

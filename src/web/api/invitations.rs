@@ -156,6 +156,8 @@ pub struct StratumStats {
     pub failed: usize,
     /// Not sent yet (second wave of a soft launch).
     pub pending: usize,
+    /// Link opened (or answering started).
+    pub opened: usize,
     /// Started answering (a page saved) or completed.
     pub started: usize,
     /// Answered.
@@ -254,6 +256,7 @@ fn tally_body(stratum: Option<String>, tally: &Tally) -> StratumStats {
         sent: tally.sent,
         failed: tally.failed,
         pending: tally.pending,
+        opened: tally.opened,
         started: tally.started,
         completed: tally.completed,
         response_rate: tally.response_rate(),
@@ -356,7 +359,7 @@ pub async fn release_invitations(
 }
 
 /// `GET /api/v1/surveys/{id}/invitations/stats`: invited, sent, failed,
-/// pending, started, completed and response rate, overall and per stratum.
+/// pending, opened, started, completed and response rate, overall and per stratum.
 #[utoipa::path(get, path = "/api/v1/surveys/{id}/invitations/stats", params(("id" = i32, Path)),
     responses((status = 200, body = StatsBody), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn invitation_stats(
