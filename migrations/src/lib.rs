@@ -11,6 +11,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_resident_loop;
 mod m20261123_000003_compass;
 mod m20261124_000101_soft_launch_release;
+mod m20261124_000201_api_keys;
 mod m20261124_000301_open_survey_options;
 mod m20261124_000302_approval_requests;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_resident_loop::Migration),
             Box::new(m20261123_000003_compass::Migration),
             Box::new(m20261124_000101_soft_launch_release::Migration),
+            Box::new(m20261124_000201_api_keys::Migration),
             Box::new(m20261124_000301_open_survey_options::Migration),
             Box::new(m20261124_000302_approval_requests::Migration),
         ]

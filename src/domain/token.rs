@@ -15,6 +15,15 @@ impl SecretToken {
         Self(bytes)
     }
 
+    /// A new random token read straight from the operating system's
+    /// generator, for long-lived secrets such as API keys.
+    pub fn from_os_rng() -> Result<Self, rand::rand_core::OsError> {
+        use rand::TryRngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.try_fill_bytes(&mut bytes)?;
+        Ok(Self(bytes))
+    }
+
     /// The token as it appears in a cookie or a link (32 lower-case hex digits).
     pub fn reveal(&self) -> String {
         hex::encode(self.0)
@@ -25,6 +34,10 @@ impl SecretToken {
         hash_token_text(&self.reveal())
     }
 }
+
+/// What every staff API key starts with, so it is recognisable in a
+/// configuration file or a leaked text.
+pub const API_KEY_PREFIX: &str = "rk_";
 
 /// The stored hash of a token as presented by a client. Any text can be
 /// hashed; a wrong token simply matches no row.
@@ -44,6 +57,14 @@ mod tests {
         assert_eq!(a.reveal().len(), 32);
         assert_eq!(a.hash(), hash_token_text(&a.reveal()));
         assert_ne!(a.hash(), a.reveal());
+    }
+
+    #[test]
+    fn os_tokens_are_random() {
+        let a = SecretToken::from_os_rng().expect("os generator");
+        let b = SecretToken::from_os_rng().expect("os generator");
+        assert_ne!(a.reveal(), b.reveal());
+        assert_eq!(a.reveal().len(), 32);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub draft: Option<String>,
     pub draft_page: i32,
+    pub opened_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! SeaORM entities: one module per table, nothing but the schema.
 //! Rules and queries live in `services`; tenant scoping in `services::tenant`.
 
+pub mod api_key;
 pub mod audit_event;
 pub mod compass_assessment;
 pub mod compass_framework;

@@ -14,6 +14,14 @@ pub enum Actor {
         /// The account's id.
         user_id: i32,
     },
+    /// A program using a staff API key; `created_by` is the account that
+    /// made the key, who answers for what the key does.
+    ApiKey {
+        /// The key's id.
+        key_id: i32,
+        /// The account that created the key, if it still exists.
+        created_by: Option<i32>,
+    },
     /// Someone at the command line of the server.
     CommandLine,
     /// The service itself (scheduled work).
@@ -24,14 +32,17 @@ impl Actor {
     fn label(self) -> String {
         match self {
             Actor::Staff { user_id } => format!("staff:{user_id}"),
+            Actor::ApiKey { key_id, .. } => format!("api_key:{key_id}"),
             Actor::CommandLine => "cli".into(),
             Actor::System => "system".into(),
         }
     }
 
-    fn user_id(self) -> Option<i32> {
+    /// The staff account answering for this actor, if any.
+    pub fn user_id(self) -> Option<i32> {
         match self {
             Actor::Staff { user_id } => Some(user_id),
+            Actor::ApiKey { created_by, .. } => created_by,
             _ => None,
         }
     }

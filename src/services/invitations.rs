@@ -409,10 +409,7 @@ async fn record_sample(
         seed: Set(seed),
         requested: Set(request.method.requested().map_or(drawn.len(), |n| n).try_into().unwrap_or(i32::MAX)),
         drawn: Set(drawn.len().try_into().unwrap_or(i32::MAX)),
-        created_by: Set(match actor {
-            Actor::Staff { user_id } => Some(user_id),
-            _ => None,
-        }),
+        created_by: Set(actor.user_id()),
         created_at: Set(now),
         release_at: Set(soft_launch.then_some(now + SOFT_LAUNCH_RELEASE_HOURS * 3600)),
         release_held: Set(false),
@@ -796,4 +793,88 @@ pub async fn mark_bouncing(
         .await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// Delivery and answering figures of one group of invitations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Invitations made.
+    pub invited: usize,
+    /// Invitations whose email was queued.
+    pub sent: usize,
+    /// Sent invitations whose email was given up on or whose address bounces.
+    pub failed: usize,
+    /// Invitations not sent yet (the second wave of a soft launch).
+    pub pending: usize,
+    /// Invitations whose link was opened.
+    pub opened: usize,
+    /// Invitations whose link was used to save at least one page (or that were completed).
+    pub started: usize,
+    /// Invitations answered.
+    pub completed: usize,
+}
+
+impl Tally {
+    /// Completed invitations per sent invitation, if any were sent.
+    pub fn response_rate(&self) -> Option<f64> {
+        (self.sent > 0).then(|| self.completed as f64 / self.sent as f64)
+    }
+
+    fn count(&mut self, row: &invitation::Model, failed: bool) {
+        self.invited += 1;
+        match row.sent_at {
+            Some(_) => self.sent += 1,
+            None => self.pending += 1,
+        }
+        self.failed += usize::from(failed);
+        self.opened += usize::from(row.opened_at.is_some() || row.draft.is_some() || row.completed);
+        self.started += usize::from(row.draft.is_some() || row.completed);
+        self.completed += usize::from(row.completed);
+    }
+}
+
+/// The invitation dashboard of a survey: all invitations, and per stratum of
+/// stratified samples (`None`: invitations drawn without strata).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvitationStats {
+    /// Every invitation of the survey.
+    pub overall: Tally,
+    /// Per stratum, in stratum order.
+    pub strata: BTreeMap<Option<String>, Tally>,
+}
+
+/// Figures of a survey's invitations. An email counts as failed when the
+/// outbox gave it up or the member's address was marked as bouncing.
+pub async fn stats(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    survey_id: i32,
+) -> Result<InvitationStats, InviteError> {
+    let survey = survey(db, municipality, survey_id).await?;
+    let rows = municipality
+        .find::<invitation::Entity>()
+        .filter(invitation::Column::SurveyId.eq(survey.id))
+        .filter(invitation::Column::MemberId.is_not_null())
+        .all(db)
+        .await?;
+    let members = members_by_id(db, municipality, rows.iter().filter_map(|i| i.member_id)).await?;
+    let first_sent = rows.iter().filter_map(|r| r.sent_at).min().unwrap_or(i64::MAX);
+    let given_up: HashSet<String> = municipality
+        .find::<crate::entities::outbox_email::Entity>()
+        .filter(crate::entities::outbox_email::Column::Kind.eq("invitation"))
+        .filter(crate::entities::outbox_email::Column::Status.eq(outbox::status::FAILED))
+        .filter(crate::entities::outbox_email::Column::CreatedAt.gte(first_sent))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.to_address)
+        .collect();
+    let mut stats = InvitationStats::default();
+    for row in &rows {
+        let member = row.member_id.and_then(|id| members.get(&id));
+        let failed = row.sent_at.is_some() && member.is_some_and(|m| m.email_invalid || given_up.contains(&m.email));
+        stats.overall.count(row, failed);
+        stats.strata.entry(row.stratum.clone()).or_default().count(row, failed);
+    }
+    Ok(stats)
 }

@@ -1,6 +1,7 @@
 //! Use cases that touch the database. Handlers and CLI commands call these;
 //! nothing else queries the database.
 
+pub mod api_keys;
 pub mod audit;
 pub mod compass;
 pub mod invitations;

@@ -66,6 +66,24 @@ pub async fn hit<C: ConnectionTrait>(db: &C, scope: &str, subject: &str, limit: 
     }
 }
 
+/// Whether `subject` is over the limit now, without counting a hit.
+pub async fn is_limited<C: ConnectionTrait>(
+    db: &C,
+    scope: &str,
+    subject: &str,
+    limit: Limit,
+) -> Result<Decision, DbErr> {
+    let now = super::now();
+    let window = limit.window.as_secs() as i64;
+    let row = rate_limit::Entity::find_by_id(key_hash(scope, subject)).one(db).await?;
+    Ok(match row {
+        Some(row) if row.window_start > now - window && row.hits >= limit.max => {
+            Decision::Limited { retry_after: Ord::max(row.window_start + window - now, 1) as u64 }
+        }
+        _ => Decision::Allowed,
+    })
+}
+
 /// Forget the count for `subject` (e.g. after a successful sign-in).
 pub async fn reset<C: ConnectionTrait>(db: &C, scope: &str, subject: &str) -> Result<(), DbErr> {
     rate_limit::Entity::delete_by_id(key_hash(scope, subject)).exec(db).await?;

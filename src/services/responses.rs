@@ -69,6 +69,26 @@ pub async fn lookup_token<C: ConnectionTrait>(
     Ok(TokenLookup::Open(Box::new(AnswerSession { invitation, survey, answers })))
 }
 
+/// Note when an invitation's link was first opened (for the invitation
+/// figures); later visits change nothing.
+pub async fn note_opened<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    invitation: &invitation::Model,
+) -> Result<(), DbErr> {
+    if invitation.opened_at.is_some() {
+        return Ok(());
+    }
+    municipality
+        .update_many::<invitation::Entity>()
+        .col_expr(invitation::Column::OpenedAt, sea_orm::sea_query::Expr::value(super::now()))
+        .filter(invitation::Column::Id.eq(invitation.id))
+        .filter(invitation::Column::OpenedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The preferred language of the invited member, if any.
 pub async fn member_language<C: ConnectionTrait>(
     db: &C,

@@ -217,10 +217,7 @@ pub async fn create_draft<C: ConnectionTrait>(
         reminder_after_days: Set(7),
         max_reminders: Set(2),
         one_answer_per_browser: Set(true),
-        created_by: Set(match actor {
-            Actor::Staff { user_id } => Some(user_id),
-            _ => None,
-        }),
+        created_by: Set(actor.user_id()),
         approved_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -255,12 +252,7 @@ pub async fn set_status<C: ConnectionTrait>(
         ..Default::default()
     };
     match status {
-        SurveyStatus::Approved => {
-            active.approved_by = Set(match actor {
-                Actor::Staff { user_id } => Some(user_id),
-                _ => None,
-            })
-        }
+        SurveyStatus::Approved => active.approved_by = Set(actor.user_id()),
         SurveyStatus::Open => active.opened_at = Set(Some(now)),
         SurveyStatus::Closed => active.closed_at = Set(Some(now)),
         SurveyStatus::Published => active.published_at = Set(Some(now)),
@@ -717,10 +709,9 @@ pub async fn take_step(
 ) -> Result<StepDone, EditError> {
     let transaction = crate::db::begin_write(db).await?;
     let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
-    let actor_id = match actor {
-        Actor::Staff { user_id } => user_id,
-        _ => 0,
-    };
+    // A key answers to the account that created it: that account cannot
+    // approve through a key what it wrote, and vice versa.
+    let actor_id = actor.user_id().unwrap_or(0);
     let (target, problems) = match step {
         Step::Approve => (SurveyStatus::Approved, approval_problems(&survey, actor_id, today())),
         Step::Open if survey.status == SurveyStatus::Approved => (SurveyStatus::Open, Vec::new()),

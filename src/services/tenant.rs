@@ -15,9 +15,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, DeleteMany, EntityTrait, Q
 
 use crate::domain::{Language, Slug};
 use crate::entities::{
-    audit_event, compass_assessment, compass_framework, district, invitation, member, member_link, municipality,
-    municipality_host, outbox_email, population_margin, response, response_answer, sample, staff_session, staff_user,
-    survey,
+    api_key, audit_event, compass_assessment, compass_framework, district, invitation, member, member_link,
+    municipality, municipality_host, outbox_email, population_margin, response, response_answer, sample, staff_session,
+    staff_user, survey,
 };
 
 /// An entity whose rows belong to one municipality.
@@ -37,6 +37,7 @@ macro_rules! tenant_owned {
 }
 
 tenant_owned!(
+    api_key::Entity,
     municipality_host::Entity,
     district::Entity,
     population_margin::Entity,

@@ -122,6 +122,7 @@ fn staff_nav(context: &RequestContext, user: &StaffUser) -> Markup {
                         li { a href="/staff/settings" { (t(language, "nav-settings")) } }
                         li { a href="/staff/audit" { (t(language, "nav-audit")) } }
                         li { a href="/staff/bounces" { (t(language, "nav-bounces")) } }
+                        li { a href="/staff/api-keys" { (t(language, "nav-api-keys")) } }
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! text is always escaped (no `PreEscaped` of anything a person typed).
 
 pub mod answer;
+pub mod api_keys;
 pub mod charts;
 pub mod compass;
 pub mod components;

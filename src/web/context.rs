@@ -174,7 +174,11 @@ pub async fn context_layer(State(state): State<AppState>, request: Request, next
     // State-changing requests must prove they come from our own form.
     let mut body = body;
     if !is_safe(&parts.method) {
-        let bearer = is_api && parts.headers.contains_key(header::AUTHORIZATION);
+        // An API key carries no cookie, so it cannot be forged by another
+        // site; the API's authentication then ignores any cookie sent along.
+        let bearer = is_api
+            && crate::web::api::auth::bearer_token(&parts.headers)
+                .is_some_and(|token| token.starts_with(crate::domain::token::API_KEY_PREFIX));
         // One-click unsubscribe (RFC 8058) is posted by mail clients without our
         // cookie; the unguessable token in the path is its authorisation.
         let one_click = context.path.starts_with("/u/");

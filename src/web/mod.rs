@@ -1,5 +1,6 @@
 //! HTTP: routers by audience, extractors and middleware.
 
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod context;
@@ -22,6 +23,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(public::routes())
         .merge(staff::routes())
+        .merge(api::routes())
         .route("/static/{name}", get(assets::serve_static))
         .fallback(|| async { AppError::NotFound });
     let pages = middleware::apply(pages, state.clone());

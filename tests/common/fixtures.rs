@@ -203,7 +203,7 @@ pub async fn insert_response(
     survey_id: i32,
     cell: (&str, &str, &str),
     answers: &[AnswerRow<'_>],
-) {
+) -> String {
     let id = SecretToken::generate().reveal();
     response::ActiveModel {
         id: Set(id.clone()),
@@ -237,6 +237,7 @@ pub async fn insert_response(
         .await
         .expect("answer");
     }
+    id
 }
 
 /// Write `invited` invitations without members to a survey, the first
@@ -287,4 +288,43 @@ pub async fn insert_margins(app: &TestApp, municipality: &Municipality, cells: &
         .await
         .expect("margin");
     }
+}
+
+/// An active member like [`add_member`], living in `district`, of `gender`,
+/// `age` years old.
+pub async fn add_member_with(
+    app: &TestApp,
+    municipality: &Municipality,
+    email: &str,
+    district: &str,
+    gender: &str,
+    age: i32,
+) -> member::Model {
+    let spec = MemberSpec { district, gender, birth_year: surveys::today().year() - age, ..MemberSpec::new(email) };
+    insert_member(app, municipality, spec).await
+}
+
+/// The coarse attributes a stored response carries.
+#[derive(Debug, Clone, Copy)]
+pub struct Respondent {
+    /// Age band code, e.g. `35-44`.
+    pub age_band: &'static str,
+    /// `female`, `male` or `other`.
+    pub gender: &'static str,
+    /// District code.
+    pub district: &'static str,
+}
+
+/// Store a submitted response with one chosen option per `(question, option)`;
+/// returns its id.
+pub async fn add_response(
+    app: &TestApp,
+    municipality: &Municipality,
+    survey_id: i32,
+    who: Respondent,
+    choices: &[(&str, &str)],
+) -> String {
+    let answers: Vec<AnswerRow<'_>> =
+        choices.iter().map(|(question, option)| (*question, Some(*option), None, false)).collect();
+    insert_response(app, municipality, survey_id, (who.age_band, who.gender, who.district), &answers).await
 }

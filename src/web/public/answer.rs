@@ -112,6 +112,7 @@ pub async fn show_page(
         TokenLookup::Completed(survey) => return Ok(thank_you(&state, &context, &survey).into_response()),
         TokenLookup::Open(session) => session,
     };
+    responses::note_opened(&state.db, &municipality, &session.invitation).await?;
     let context = language_for(&state, context, &municipality, &session).await?;
     let visible = responses::visible_sections(&session.survey.definition, &session.answers);
     let saved = usize::try_from(session.invitation.draft_page).unwrap_or(0);

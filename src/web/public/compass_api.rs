@@ -207,6 +207,7 @@ pub struct CompassApiDoc;
 #[utoipa::path(
     get,
     path = "/api/v1/compass",
+    security(()),
     responses((status = 200, body = CompassDocument), (status = 404, description = "No framework configured"))
 )]
 pub async fn get_compass(

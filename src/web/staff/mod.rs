@@ -1,5 +1,6 @@
 //! Routes for municipal staff and host operators.
 
+mod api_keys;
 mod audit;
 mod compass;
 mod dashboard;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/settings/margins", post(settings::upload_margins))
         .route("/staff/audit", get(audit::show_audit))
         .route("/staff/municipalities", get(municipalities::list_municipalities).post(municipalities::add_municipality))
+        .merge(api_keys::routes())
         .merge(surveys::routes())
         .merge(panel::routes())
         .merge(invitations::routes())

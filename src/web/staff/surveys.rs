@@ -2,9 +2,7 @@
 //!
 //! Every page works without JavaScript: each change is its own small form
 //! posted to `/staff/surveys/{id}/edit` with an `op` naming the change.
-//! The JSON API under `/api/v1/surveys` is in [`api`].
-
-pub mod api;
+//! The JSON API under `/api/v1/surveys` is in `crate::web::api::surveys`.
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -34,10 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/surveys/{id}/request-approval", post(request_approval))
         .route("/staff/surveys/{id}/export", get(export_survey))
         .route("/staff/surveys/{id}/status/{step}", post(change_status))
-        .route("/api/v1/surveys", get(api::list_surveys).post(api::create_survey))
-        .route("/api/v1/surveys/{id}", get(api::get_survey).put(api::update_survey))
-        .route("/api/v1/surveys/{id}/status/{step}", post(api::change_status))
-        .route("/api/v1/openapi.json", get(api::openapi))
 }
 
 async fn list_page(

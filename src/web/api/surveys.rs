@@ -1,18 +1,16 @@
-//! The survey JSON API under `/api/v1/surveys`, with session authentication
-//! (the staff sign-in cookie; writes also need the `x-csrf-token` header,
-//! which every API response carries), and its OpenAPI document.
+//! Surveys: list, read, create and replace drafts, lifecycle steps.
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::i18n::field_error;
 use crate::services::surveys::{self, EditError, ImportError, Step, Survey};
-use crate::web::auth::{Admin, Editor, RoleRequirement, Staff, Viewer};
+use crate::web::api::auth::Caller;
+use crate::web::api::{ApiError, ApiResult, Problem, invalid, with_csrf};
+use crate::web::auth::{Admin, Editor, Viewer};
 use crate::web::context::{RequestContext, Tenant};
 use crate::web::state::AppState;
 
@@ -48,80 +46,12 @@ pub struct SurveyDocument {
     pub public_path: Option<String>,
 }
 
-/// A refused request.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Problem {
-    /// `invalid`, `unauthorized`, `forbidden` or `not_found`.
-    pub error: String,
-    /// The JSON path or field the problem is about.
-    pub field: Option<String>,
-    /// Explanation in the request's language.
-    pub message: String,
-}
-
-/// The OpenAPI description of the survey API.
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Rådslag survey API", version = "1"),
-    paths(list_surveys, get_survey, create_survey, update_survey, change_status),
-    components(schemas(SurveySummary, SurveyDocument, Problem))
-)]
-pub struct ApiDoc;
-
-/// A response that ends a handler early (kept small by boxing).
-pub struct ApiError(Box<Response>);
-
-impl From<Response> for ApiError {
-    fn from(response: Response) -> Self {
-        Self(Box::new(response))
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
-type ApiResult = Result<Response, ApiError>;
-
-fn problem(status: StatusCode, error: &str, field: Option<String>, message: String) -> Response {
-    (status, Json(Problem { error: error.into(), field, message })).into_response()
-}
-
-fn authorised<R: RoleRequirement>(staff: Result<Staff<R>, AppError>) -> Result<Staff<R>, ApiError> {
-    staff.map_err(|error| {
-        ApiError::from(match error {
-            AppError::SignInRequired { .. } => {
-                problem(StatusCode::UNAUTHORIZED, "unauthorized", None, "sign in at /staff/sign-in".into())
-            }
-            other => other.into_response(),
-        })
-    })
-}
-
 fn refusal(context: &RequestContext, error: EditError) -> Response {
     match error {
         EditError::NotFound => AppError::NotFound.into_response(),
         EditError::Db(error) => AppError::from(error).into_response(),
-        EditError::Invalid { invalid, .. } => {
-            let first = invalid.0.first();
-            problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                first.map(|e| e.field.clone()),
-                first.map(|e| field_error(context.language, e)).unwrap_or_default(),
-            )
-        }
+        EditError::Invalid { invalid: problems, .. } => invalid(context, &problems).into_response(),
     }
-}
-
-fn with_csrf(context: &RequestContext, status: StatusCode, body: impl Serialize) -> Response {
-    let mut response = (status, Json(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&context.csrf_token) {
-        response.headers_mut().insert("x-csrf-token", value);
-    }
-    response
 }
 
 fn document(survey: &Survey, public_path: Option<String>) -> Result<SurveyDocument, ApiError> {
@@ -136,9 +66,8 @@ pub async fn list_surveys(
     State(state): State<AppState>,
     context: RequestContext,
     Tenant(municipality): Tenant,
-    staff: Result<Staff<Viewer>, AppError>,
+    _caller: Caller<Viewer>,
 ) -> ApiResult {
-    authorised(staff)?;
     let list = surveys::list(&state.db, &municipality).await.map_err(|e| AppError::from(e).into_response())?;
     let summaries: Vec<SurveySummary> = list
         .iter()
@@ -160,10 +89,9 @@ pub async fn get_survey(
     State(state): State<AppState>,
     context: RequestContext,
     Tenant(municipality): Tenant,
-    staff: Result<Staff<Viewer>, AppError>,
+    _caller: Caller<Viewer>,
     Path(id): Path<i32>,
 ) -> ApiResult {
-    authorised(staff)?;
     let survey = surveys::load(&state.db, &municipality, id)
         .await
         .map_err(|e| AppError::from(e).into_response())?
@@ -177,11 +105,10 @@ pub async fn create_survey(
     State(state): State<AppState>,
     context: RequestContext,
     Tenant(municipality): Tenant,
-    staff: Result<Staff<Editor>, AppError>,
+    caller: Caller<Editor>,
     body: String,
 ) -> ApiResult {
-    let staff = authorised(staff)?;
-    match surveys::import_file(&state.db, &municipality, &body, staff.user.actor()).await {
+    match surveys::import_file(&state.db, &municipality, &body, caller.actor).await {
         Ok(survey) => Ok(with_csrf(&context, StatusCode::CREATED, document(&survey, None)?)),
         Err(ImportError::Invalid(error)) => Err(refusal(
             &context,
@@ -198,12 +125,11 @@ pub async fn update_survey(
     State(state): State<AppState>,
     context: RequestContext,
     Tenant(municipality): Tenant,
-    staff: Result<Staff<Editor>, AppError>,
+    caller: Caller<Editor>,
     Path(id): Path<i32>,
     body: String,
 ) -> ApiResult {
-    let staff = authorised(staff)?;
-    let survey = surveys::replace_from_file(&state.db, &municipality, id, &body, staff.user.actor())
+    let survey = surveys::replace_from_file(&state.db, &municipality, id, &body, caller.actor)
         .await
         .map_err(|e| refusal(&context, e))?;
     Ok(with_csrf(&context, StatusCode::OK, document(&survey, None)?))
@@ -215,19 +141,12 @@ pub async fn change_status(
     State(state): State<AppState>,
     context: RequestContext,
     Tenant(municipality): Tenant,
-    staff: Result<Staff<Admin>, AppError>,
+    caller: Caller<Admin>,
     Path((id, step)): Path<(i32, String)>,
 ) -> ApiResult {
-    let staff = authorised(staff)?;
     let step = Step::parse(&step).ok_or_else(|| AppError::NotFound.into_response())?;
-    let done = surveys::take_step(&state.db, &municipality, id, step, staff.user.actor())
-        .await
-        .map_err(|e| refusal(&context, e))?;
+    let done =
+        surveys::take_step(&state.db, &municipality, id, step, caller.actor).await.map_err(|e| refusal(&context, e))?;
     let public_path = done.public_token.map(|token| format!("/o/{token}"));
     Ok(with_csrf(&context, StatusCode::OK, document(&done.survey, public_path)?))
-}
-
-/// `GET /api/v1/openapi.json`.
-pub async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
 }
