@@ -225,6 +225,35 @@ async fn stratified_samples_are_allocated_proportionally(backend: Backend) {
     assert_eq!(by_stratum, BTreeMap::from([("district=nord".into(), 2), ("district=sentrum".into(), 6)]));
     let recorded = sample::Entity::find().one(&app.db).await.expect("query").expect("sample");
     assert_eq!((recorded.method.as_str(), recorded.strata.as_str()), ("stratified", "district"));
+
+    // The dashboard: one nord member answered, one sentrum member opened the link.
+    let rows = invitations_of(&app, survey_id).await;
+    let nord = rows.iter().find(|r| r.stratum.as_deref() == Some("district=nord")).expect("nord");
+    let sentrum = rows.iter().find(|r| r.stratum.as_deref() == Some("district=sentrum")).expect("sentrum");
+    invitation::ActiveModel { id: Set(nord.id), completed: Set(true), ..Default::default() }
+        .update(&app.db)
+        .await
+        .expect("answered");
+    invitation::ActiveModel {
+        id: Set(sentrum.id),
+        opened_at: Set(Some(radslag::services::now())),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .expect("opened");
+    let page = format!("/staff/surveys/{survey_id}/invitations");
+    let html = client.get(app.url(ALPHA, &page)).send().await.expect("page").text().await.expect("body");
+    let table = html.split("id=\"progress\"").nth(1).and_then(|t| t.split("</table>").next()).expect("progress table");
+    let cells = |label: &str| -> Vec<String> {
+        let row = table.split(&format!("<th scope=\"row\">{label}</th>")).nth(1).expect(label);
+        let row = row.split("</tr>").next().expect("row");
+        row.split("<td class=\"numeric\">").skip(1).map(|c| c.split('<').next().unwrap_or("").to_owned()).collect()
+    };
+    // invited, sent, failed, waiting, opened, started, answered, rate
+    assert_eq!(cells("nord"), ["2", "2", "0", "0", "1", "1", "1", "50.0 %"]);
+    assert_eq!(cells("sentrum"), ["6", "6", "0", "0", "1", "0", "0", "0.0 %"]);
+    assert_eq!(cells("Totalt"), ["8", "8", "0", "0", "2", "1", "1", "12.5 %"]);
 }
 
 async fn eligibility_leaves_out_paused_pending_capped_and_bouncing_members(backend: Backend) {

@@ -86,3 +86,14 @@ invitation-email-button = Answer the survey
 invitation-email-private = The link is personal, so please do not share it. Your answers are anonymous: the municipality never sees who answered what.
 invitation-email-why = You receive this email because you are a member of the citizen panel of { $municipality }.
 invitation-email-unsubscribe = Pause or leave the panel
+
+invitations-progress-heading = Responses so far
+invitations-progress-hint = The figures are current when the page loads. "Opened" means the link in the email was used at least once; "Started" that at least one page was saved.
+invitations-progress-caption = Invitations and answers so far, overall and per stratum
+invitations-progress-group = Group
+invitations-progress-failed = Failed
+invitations-progress-pending = Waiting
+invitations-progress-opened = Opened
+invitations-progress-started = Started
+invitations-progress-rate = Response rate
+invitations-progress-unstratified = No stratum

@@ -86,3 +86,14 @@ invitation-email-button = Svar på undersøkelsen
 invitation-email-private = Lenken er personlig, så ikke del den med andre. Svarene dine er anonyme: kommunen ser aldri hvem som svarte hva.
 invitation-email-why = Du får denne e-posten fordi du er med i innbyggerpanelet til { $municipality }.
 invitation-email-unsubscribe = Ta pause eller meld deg ut
+
+invitations-progress-heading = Svarinngang
+invitations-progress-hint = Tallene er oppdatert når siden lastes. «Åpnet» betyr at lenken i e-posten er brukt minst én gang; «Begynt» at minst én side er lagret.
+invitations-progress-caption = Invitasjoner og svar hittil, i alt og per stratum
+invitations-progress-group = Gruppe
+invitations-progress-failed = Feilet
+invitations-progress-pending = Venter
+invitations-progress-opened = Åpnet
+invitations-progress-started = Begynt
+invitations-progress-rate = Svarprosent
+invitations-progress-unstratified = Uten stratum

@@ -86,3 +86,14 @@ invitation-email-button = Svar på undersøkinga
 invitation-email-private = Lenkja er personleg, så ikkje del henne med andre. Svara dine er anonyme: kommunen ser aldri kven som svarte kva.
 invitation-email-why = Du får denne e-posten fordi du er med i innbyggjarpanelet til { $municipality }.
 invitation-email-unsubscribe = Ta pause eller meld deg ut
+
+invitations-progress-heading = Svarinngang
+invitations-progress-hint = Tala er oppdaterte når sida blir lasta. «Opna» tyder at lenkja i e-posten er brukt minst éin gong; «Byrja» at minst éi side er lagra.
+invitations-progress-caption = Invitasjonar og svar så langt, i alt og per stratum
+invitations-progress-group = Gruppe
+invitations-progress-failed = Feila
+invitations-progress-pending = Ventar
+invitations-progress-opened = Opna
+invitations-progress-started = Byrja
+invitations-progress-rate = Svarprosent
+invitations-progress-unstratified = Utan stratum

@@ -86,3 +86,14 @@ invitation-email-button = Svara på enkäten
 invitation-email-private = Länken är personlig, så dela den inte med andra. Dina svar är anonyma: kommunen ser aldrig vem som svarade vad.
 invitation-email-why = Du får det här meddelandet eftersom du är med i medborgarpanelen i { $municipality }.
 invitation-email-unsubscribe = Pausa eller avsluta ditt medlemskap
+
+invitations-progress-heading = Svarsläge
+invitations-progress-hint = Siffrorna uppdateras när sidan laddas. ”Öppnad” betyder att länken i e-postmeddelandet har använts minst en gång; ”Påbörjad” att minst en sida har sparats.
+invitations-progress-caption = Inbjudningar och svar hittills, totalt och per stratum
+invitations-progress-group = Grupp
+invitations-progress-failed = Misslyckade
+invitations-progress-pending = Väntar
+invitations-progress-opened = Öppnade
+invitations-progress-started = Påbörjade
+invitations-progress-rate = Svarsfrekvens
+invitations-progress-unstratified = Utan stratum

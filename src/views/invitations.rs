@@ -7,7 +7,7 @@ use crate::domain::Language;
 use crate::domain::sampling::{Exclusion, SampleInput, Stratifier};
 use crate::domain::validation::Invalid;
 use crate::i18n::{field_error, t, t_with};
-use crate::services::invitations::{CompositionRow, Preview, SampleSummary};
+use crate::services::invitations::{CompositionRow, InvitationStats, Preview, SampleSummary, Tally};
 use crate::services::staff::StaffUser;
 use crate::services::surveys::Survey;
 use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
@@ -30,6 +30,8 @@ pub struct InvitationsView<'a> {
     pub preview: Option<&'a Preview>,
     /// Samples already sent.
     pub samples: &'a [SampleSummary],
+    /// Delivery and answering figures, overall and per stratum.
+    pub stats: &'a InvitationStats,
     /// A message after a change (message id and values).
     pub notice: Option<(&'static str, Vec<(&'static str, String)>)>,
 }
@@ -226,6 +228,75 @@ fn samples_section(context: &RequestContext, survey_id: i32, samples: &[SampleSu
     }
 }
 
+/// A stratum code such as `district=nord;gender=female` in words.
+fn stratum_label(language: Language, stratum: Option<&str>) -> String {
+    let Some(stratum) = stratum else { return t(language, "invitations-progress-unstratified") };
+    stratum
+        .split(';')
+        .map(|part| match part.split_once('=') {
+            Some(("gender", value)) => t(language, &format!("invitations-gender-{value}")),
+            Some((_, value)) => value.to_owned(),
+            None => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn tally_cells(tally: &Tally) -> Markup {
+    html! {
+        td class="numeric" { (tally.invited) }
+        td class="numeric" { (tally.sent) }
+        td class="numeric" { (tally.failed) }
+        td class="numeric" { (tally.pending) }
+        td class="numeric" { (tally.opened) }
+        td class="numeric" { (tally.started) }
+        td class="numeric" { (tally.completed) }
+        td class="numeric" { (tally.response_rate().map_or_else(|| "–".to_owned(), |r| percent(r, 1.0))) }
+    }
+}
+
+/// Invited, sent, failed, waiting, opened, started and answered, overall and
+/// per stratum: how the survey is doing right now.
+fn progress_section(language: Language, stats: &InvitationStats) -> Markup {
+    let stratified = stats.strata.keys().any(Option::is_some);
+    html! {
+        section aria-labelledby="progress-heading" class="card-section" {
+            h2 class="ds-heading" data-size="md" id="progress-heading" { (t(language, "invitations-progress-heading")) }
+            p class="ds-paragraph" data-size="sm" { (t(language, "invitations-progress-hint")) }
+            div class="table-scroll" tabindex="0" role="region" aria-labelledby="progress-caption" {
+                table class="ds-table" data-border id="progress" {
+                    caption id="progress-caption" { (t(language, "invitations-progress-caption")) }
+                    thead { tr {
+                        th scope="col" { (t(language, "invitations-progress-group")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-column-invited")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-column-sent")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-progress-failed")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-progress-pending")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-progress-opened")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-progress-started")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-column-completed")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-progress-rate")) }
+                    } }
+                    tbody {
+                        @if stratified {
+                            @for (stratum, tally) in &stats.strata {
+                                tr {
+                                    th scope="row" { (stratum_label(language, stratum.as_deref())) }
+                                    (tally_cells(tally))
+                                }
+                            }
+                        }
+                        tr {
+                            th scope="row" { (t(language, "total")) }
+                            (tally_cells(&stats.overall))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn release_cell(context: &RequestContext, survey_id: i32, summary: &SampleSummary) -> Markup {
     let language = context.language;
     let base = format!("/staff/surveys/{survey_id}/invitations/samples/{}", summary.sample.id);
@@ -269,6 +340,9 @@ pub fn page(state: &AppState, context: &RequestContext, user: &StaffUser, view: 
         }
         (error_summary(language, view.errors))
         p class="ds-paragraph" { (t(language, "invitations-intro")) }
+        @if view.stats.overall.invited > 0 {
+            (progress_section(language, view.stats))
+        }
         (sample_form(context, view.survey.id, view.input, view.errors))
         @if let Some(preview) = view.preview {
             (preview_section(context, view.survey.id, preview))

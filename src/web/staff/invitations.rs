@@ -59,6 +59,7 @@ async fn render_page(
 ) -> AppResult<Response> {
     let survey = invitations::survey(&state.db, municipality, survey_id).await.map_err(invite_error)?;
     let samples = invitations::samples(&state.db, municipality, survey.id).await?;
+    let stats = invitations::stats(&state.db, municipality, survey.id).await.map_err(invite_error)?;
     let status = if page.errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let view = InvitationsView {
         survey: &survey,
@@ -67,6 +68,7 @@ async fn render_page(
         errors: page.errors.as_ref(),
         preview: page.preview.as_ref(),
         samples: &samples,
+        stats: &stats,
         notice: page.notice,
     };
     Ok((status, crate::views::invitations::page(state, context, &staff.user, &view)).into_response())
