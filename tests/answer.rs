@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::fixtures::{add_member, invite, open_survey};
+use common::fixtures::{add_member, answer_page, invite, open_survey};
 use common::{ALPHA, BETA, Backend, TestApp, csrf_from, spawn_app};
 use radslag::domain::{Role, SecretToken};
 use radslag::entities::{invitation, member, response, response_answer, survey};
@@ -41,30 +41,12 @@ async fn invited(app: &TestApp) -> (Survey, member::Model, String) {
     (survey, member, format!("/s/{token}"))
 }
 
-/// GET the page and post `fields` (plus its CSRF token and section) with `action`.
-async fn post_page(
-    app: &TestApp,
-    client: &reqwest::Client,
-    host: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-    action: &str,
-) -> reqwest::Response {
-    let page = client.get(app.url(host, path)).send().await.expect("get").text().await.expect("body");
-    let csrf = csrf_from(&page);
-    let section =
-        page.split("name=\"section\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("section").to_owned();
-    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("section", &section), ("action", action)];
-    form.extend_from_slice(fields);
-    client.post(app.url(host, path)).form(&form).send().await.expect("post")
-}
-
 async fn answers_of(app: &TestApp) -> Vec<response_answer::Model> {
     response_answer::Entity::find().all(&app.db).await.expect("answers")
 }
 
 async fn answer_everything(app: &TestApp, client: &reqwest::Client, path: &str) {
-    let first = post_page(
+    let first = answer_page(
         app,
         client,
         ALPHA,
@@ -80,7 +62,7 @@ async fn answer_everything(app: &TestApp, client: &reqwest::Client, path: &str) 
     assert!(page1.contains("Det er lett å finne parkering.") && page1.contains("flere spørsmål på denne siden"));
     assert!(!page1.contains("Svar på dette spørsmålet."), "the new question is not an error yet");
     assert!(page1.contains("value=\"Kino\""), "typed text is kept");
-    let again = post_page(
+    let again = answer_page(
         app,
         client,
         ALPHA,
@@ -90,7 +72,7 @@ async fn answer_everything(app: &TestApp, client: &reqwest::Client, path: &str) 
     )
     .await;
     assert_eq!(again.status(), 303);
-    let second = post_page(
+    let second = answer_page(
         app,
         client,
         ALPHA,
@@ -100,7 +82,7 @@ async fn answer_everything(app: &TestApp, client: &reqwest::Client, path: &str) 
     )
     .await;
     assert_eq!(second.status(), 303);
-    let third = post_page(
+    let third = answer_page(
         app,
         client,
         ALPHA,
@@ -185,17 +167,19 @@ async fn skip_logic_discards_hidden_answers(backend: Backend) {
     let (_, _, path) = invited(&app).await;
     let client = app.client();
     // Hidden question answered anyway (a crafted post): it is ignored.
-    let response = post_page(&app, &client, ALPHA, &path, &[("q.mode", "bus"), ("q.parking", "1")], "next").await;
+    let response = answer_page(&app, &client, ALPHA, &path, &[("q.mode", "bus"), ("q.parking", "1")], "next").await;
     assert_eq!(response.status(), 303);
     let draft = invitation::Entity::find().one(&app.db).await.expect("db").expect("row").draft.expect("draft");
     assert!(!draft.contains("parking"), "{draft}");
 
     // Shown, answered, then hidden again by changing the earlier answer: discarded.
-    post_page(&app, &client, ALPHA, &format!("{path}?page=1"), &[("q.mode", "car"), ("q.parking", "2")], "next").await;
+    answer_page(&app, &client, ALPHA, &format!("{path}?page=1"), &[("q.mode", "car"), ("q.parking", "2")], "next")
+        .await;
     let draft = invitation::Entity::find().one(&app.db).await.expect("db").expect("row").draft.expect("draft");
     assert!(draft.contains("parking"));
-    post_page(&app, &client, ALPHA, &format!("{path}?page=1"), &[("q.mode", "walk"), ("q.parking", "2")], "next").await;
-    post_page(
+    answer_page(&app, &client, ALPHA, &format!("{path}?page=1"), &[("q.mode", "walk"), ("q.parking", "2")], "next")
+        .await;
+    answer_page(
         &app,
         &client,
         ALPHA,
@@ -204,7 +188,7 @@ async fn skip_logic_discards_hidden_answers(backend: Backend) {
         "next",
     )
     .await;
-    post_page(&app, &client, ALPHA, &path, &[], "submit").await;
+    answer_page(&app, &client, ALPHA, &path, &[], "submit").await;
     let stored = answers_of(&app).await;
     assert!(!stored.is_empty());
     assert!(stored.iter().all(|a| a.question_key != "parking"), "the hidden answer is not stored");
@@ -214,8 +198,8 @@ async fn answers_resume_in_a_new_browser_and_back_keeps_them(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let (_, _, path) = invited(&app).await;
     let first_browser = app.client();
-    post_page(&app, &first_browser, ALPHA, &path, &[("q.mode", "bus"), ("q.uses", "library")], "next").await;
-    post_page(
+    answer_page(&app, &first_browser, ALPHA, &path, &[("q.mode", "bus"), ("q.uses", "library")], "next").await;
+    answer_page(
         &app,
         &first_browser,
         ALPHA,
@@ -230,7 +214,7 @@ async fn answers_resume_in_a_new_browser_and_back_keeps_them(backend: Backend) {
     let resumed = second_browser.get(app.url(ALPHA, &path)).send().await.expect("get").text().await.expect("body");
     assert!(resumed.contains("Side 3 av 3"), "resumes on the page after the last saved one");
 
-    let back = post_page(&app, &second_browser, ALPHA, &path, &[("q.name", "Torget")], "back").await;
+    let back = answer_page(&app, &second_browser, ALPHA, &path, &[("q.name", "Torget")], "back").await;
     assert_eq!(back.status(), 303);
     let location = back.headers()["location"].to_str().expect("ascii").to_owned();
     let page2 = second_browser.get(app.url(ALPHA, &location)).send().await.expect("get").text().await.expect("body");
@@ -252,8 +236,8 @@ async fn a_double_submit_records_one_response(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let (_, _, path) = invited(&app).await;
     let client = app.client();
-    post_page(&app, &client, ALPHA, &path, &[("q.mode", "walk")], "next").await;
-    post_page(
+    answer_page(&app, &client, ALPHA, &path, &[("q.mode", "walk")], "next").await;
+    answer_page(
         &app,
         &client,
         ALPHA,
@@ -330,19 +314,19 @@ async fn bad_input_gets_clear_messages_and_stores_nothing(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let (_, _, path) = invited(&app).await;
     let client = app.client();
-    let missing = post_page(&app, &client, ALPHA, &path, &[], "next").await;
+    let missing = answer_page(&app, &client, ALPHA, &path, &[], "next").await;
     assert_eq!(missing.status(), 422);
     let html = missing.text().await.expect("body");
     assert!(html.contains("Svar på dette spørsmålet.") && html.contains("href=\"#field-q-mode\""), "{html}");
     assert!(html.contains("id=\"field-q-mode\"") && html.contains("aria-invalid=\"true\""));
 
-    let unknown = post_page(&app, &client, ALPHA, &path, &[("q.mode", "rocket")], "next").await;
+    let unknown = answer_page(&app, &client, ALPHA, &path, &[("q.mode", "rocket")], "next").await;
     assert_eq!(unknown.status(), 422);
     assert!(unknown.text().await.expect("body").contains("Velg et av alternativene i listen."));
     assert!(invitation::Entity::find().one(&app.db).await.expect("db").expect("row").draft.is_none(), "nothing saved");
 
-    post_page(&app, &client, ALPHA, &path, &[("q.mode", "bus")], "next").await;
-    let range = post_page(
+    answer_page(&app, &client, ALPHA, &path, &[("q.mode", "bus")], "next").await;
+    let range = answer_page(
         &app,
         &client,
         ALPHA,
@@ -356,11 +340,11 @@ async fn bad_input_gets_clear_messages_and_stores_nothing(backend: Backend) {
     assert!(html.contains("Skriv et tall fra 0 til 60."), "{html}");
     assert!(html.contains("value=\"61\""), "the typed value is kept for correction");
     let row_missing =
-        post_page(&app, &client, ALPHA, &path, &[("q.trust.listens", "1"), ("q.recommend", "3")], "next").await;
+        answer_page(&app, &client, ALPHA, &path, &[("q.trust.listens", "1"), ("q.recommend", "3")], "next").await;
     assert_eq!(row_missing.status(), 422);
     assert!(row_missing.text().await.expect("body").contains("Velg et svar for denne påstanden."));
 
-    post_page(
+    answer_page(
         &app,
         &client,
         ALPHA,
@@ -370,7 +354,7 @@ async fn bad_input_gets_clear_messages_and_stores_nothing(backend: Backend) {
     )
     .await;
     let long = "x".repeat(41);
-    let too_long = post_page(
+    let too_long = answer_page(
         &app,
         &client,
         ALPHA,
@@ -518,8 +502,8 @@ async fn start_open(app: &TestApp, client: &reqwest::Client, link: &str) -> Stri
 
 /// Answer every page of the every-type survey at `personal` and submit.
 async fn answer_and_submit(app: &TestApp, client: &reqwest::Client, personal: &str) {
-    post_page(app, client, ALPHA, personal, &[("q.mode", "walk")], "next").await;
-    post_page(
+    answer_page(app, client, ALPHA, personal, &[("q.mode", "walk")], "next").await;
+    answer_page(
         app,
         client,
         ALPHA,
@@ -528,7 +512,7 @@ async fn answer_and_submit(app: &TestApp, client: &reqwest::Client, personal: &s
         "next",
     )
     .await;
-    post_page(app, client, ALPHA, personal, &[], "submit").await;
+    answer_page(app, client, ALPHA, personal, &[], "submit").await;
 }
 
 async fn open_surveys_take_one_answer_per_browser(backend: Backend) {
@@ -562,7 +546,7 @@ async fn shared_devices_can_answer_open_surveys_again(backend: Backend) {
     let link = open_survey_with_link(&app, false).await;
     let kiosk = app.client();
     let first = start_open(&app, &kiosk, &link).await;
-    post_page(&app, &kiosk, ALPHA, &first, &[("q.mode", "walk")], "next").await;
+    answer_page(&app, &kiosk, ALPHA, &first, &[("q.mode", "walk")], "next").await;
     assert_eq!(start_open(&app, &kiosk, &link).await, first, "an unfinished answer resumes");
     answer_and_submit(&app, &kiosk, &first).await;
     let second = start_open(&app, &kiosk, &link).await;

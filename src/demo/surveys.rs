@@ -13,18 +13,21 @@ use crate::services::tenant::Municipality;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
     Draft,
+    Approved,
     Open,
     Closed,
 }
 
-/// Fjordvik's surveys: a draft, an open panel survey, an open survey with a
-/// public link, and two closed ones.
-const FJORDVIK: [(&str, Target); 5] = [
+/// Fjordvik's surveys: a draft, an approved one waiting to open, an open
+/// panel survey, an open survey with a public link, and three closed ones.
+const FJORDVIK: [(&str, Target); 7] = [
     (include_str!("surveys/turstier.json"), Target::Draft),
+    (include_str!("surveys/ungdom-og-fritid.json"), Target::Approved),
     (include_str!("surveys/fremtidens-sentrum.json"), Target::Open),
     (include_str!("surveys/biblioteket.json"), Target::Open),
     (include_str!("surveys/kollektivtransport.json"), Target::Closed),
     (include_str!("surveys/barnehage-og-skole.json"), Target::Closed),
+    (include_str!("surveys/tjenestene.json"), Target::Closed),
 ];
 
 /// Lillevik's one Swedish survey.
@@ -50,6 +53,9 @@ pub async fn seed(db: &DatabaseConnection, base_url: &url::Url, municipality: &M
         }
         // The demo approves its own surveys; staff need a second admin.
         surveys::set_status(db, municipality, &survey, SurveyStatus::Approved, Actor::System).await?;
+        if *target == Target::Approved {
+            continue;
+        }
         let opened = surveys::take_step(db, municipality, survey.id, Step::Open, Actor::System).await?;
         if let Some(token) = opened.public_token {
             let base = crate::services::municipalities::public_base_url(db, base_url, municipality).await?;
