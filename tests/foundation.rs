@@ -424,7 +424,7 @@ async fn language_choice_is_remembered(backend: Backend) {
 async fn demo_seed_is_idempotent(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     let first = radslag::demo::seed(&app.db, &app.base_url()).await.expect("first seed");
-    assert_eq!(first.len(), 3, "two admins and an operator are created, with passwords");
+    assert_eq!(first.len(), 5, "an admin and an editor per municipality and an operator are created, with passwords");
     let counts = || async {
         (
             municipality::Entity::find().count(&app.db).await.expect("count"),

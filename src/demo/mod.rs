@@ -83,6 +83,7 @@ struct DemoMunicipality {
     hosts: &'static [&'static str],
     districts: &'static [(&'static str, &'static str, u32)],
     admin: &'static str,
+    editor: &'static str,
 }
 
 const FJORDVIK: DemoMunicipality = DemoMunicipality {
@@ -100,6 +101,7 @@ const FJORDVIK: DemoMunicipality = DemoMunicipality {
         ("fjellgrenda", "Fjellgrenda", 8),
     ],
     admin: "admin@fjordvik.example",
+    editor: "redaktor@fjordvik.example",
 };
 
 const LILLEVIK: DemoMunicipality = DemoMunicipality {
@@ -110,6 +112,7 @@ const LILLEVIK: DemoMunicipality = DemoMunicipality {
     hosts: &["lillevik.localhost"],
     districts: &[("centrum", "Centrum", 60), ("skogen", "Skogen", 25), ("strand", "Strand", 15)],
     admin: "admin@lillevik.example",
+    editor: "redaktor@lillevik.example",
 };
 
 /// Share of the population in each age band (sums to 100), roughly as in a
@@ -122,13 +125,12 @@ pub async fn seed(db: &DatabaseConnection, base_url: &url::Url) -> anyhow::Resul
     let mut created = Vec::new();
     for demo in [FJORDVIK, LILLEVIK] {
         let municipality = ensure_municipality(db, &demo).await?;
-        if let Some(password) = ensure_user(db, Some(&municipality), demo.admin, "Demo admin", Role::Admin).await? {
-            created.push(CreatedAccount {
-                municipality: demo.name.into(),
-                email: demo.admin.into(),
-                role: Role::Admin,
-                password,
-            });
+        // An editor writes surveys and sends them for approval; the admin approves.
+        for (email, name, role) in [(demo.admin, "Demo admin", Role::Admin), (demo.editor, "Demo editor", Role::Editor)]
+        {
+            if let Some(password) = ensure_user(db, Some(&municipality), email, name, role).await? {
+                created.push(CreatedAccount { municipality: demo.name.into(), email: email.into(), role, password });
+            }
         }
         panel::seed(db, base_url, &municipality).await?;
         surveys::seed(db, base_url, &municipality).await?;
