@@ -24,6 +24,7 @@ on_both_backends!(
     the_invitations_api_previews_reproducibly_sends_releases_and_counts,
     the_results_api_leaves_small_groups_out,
     the_openapi_document_lists_every_path_and_the_bearer_scheme,
+    an_editor_key_sends_a_draft_for_approval,
 );
 
 /// Sign in `email` (an admin of `host`) and make a key on the staff page.
@@ -561,6 +562,7 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme(backend: Ba
         "/api/v1/compass",
         "/api/v1/surveys",
         "/api/v1/surveys/{id}",
+        "/api/v1/surveys/{id}/approval-request",
         "/api/v1/surveys/{id}/status/{step}",
         "/api/v1/surveys/{id}/invitations",
         "/api/v1/surveys/{id}/invitations/preview",
@@ -587,4 +589,50 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme(backend: Ba
             );
         }
     }
+}
+
+async fn an_editor_key_sends_a_draft_for_approval(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "admin@alpha.test", Role::Admin).await;
+    app.add_staff(Some(&app.alpha), "other@alpha.test", Role::Admin).await;
+    let (_, secret) = make_key(&app, ALPHA, "admin@alpha.test", "Skjemaverktøy", "editor").await;
+    let program = app.client();
+    let ready = include_str!("../src/demo/surveys/barnehage-og-skole.json").replace("2026-09-30", "2099-09-30");
+    let created =
+        program.post(api(&app, ALPHA, "/surveys")).bearer_auth(&secret).body(ready).send().await.expect("POST");
+    assert_eq!(created.status(), 201);
+    let id = json_of(created).await["id"].as_i64().expect("id");
+    let request = || async {
+        program
+            .post(api(&app, ALPHA, &format!("/surveys/{id}/approval-request")))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .expect("POST")
+    };
+    let first = request().await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(json_of(first).await["status"], "draft", "still a draft, now awaiting approval");
+    assert_eq!(request().await.status(), 200, "asking twice is harmless");
+    let mails = app.sent_emails_to("other@alpha.test").await;
+    assert_eq!(mails.len(), 1, "the other admin is told once");
+    assert_eq!(mails[0].kind, "approval_request");
+    let stored =
+        survey::Entity::find_by_id(i32::try_from(id).expect("id")).one(&app.db).await.expect("q").expect("row");
+    assert!(stored.approval_requested_at.is_some());
+    let requests = radslag::entities::outbox_email::Entity::find()
+        .filter(radslag::entities::outbox_email::Column::Kind.eq("approval_request"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(requests, 1, "the key's creator is not emailed about their own request");
+
+    let (_, viewer) = make_key(&app, ALPHA, "admin@alpha.test", "Lesetilgang", "viewer").await;
+    let refused = program
+        .post(api(&app, ALPHA, &format!("/surveys/{id}/approval-request")))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 403);
 }

@@ -600,7 +600,7 @@ pub async fn request_approval(
     municipality: &Municipality,
     base_url: &url::Url,
     id: i32,
-    requester: &crate::services::staff::StaffUser,
+    actor: Actor,
 ) -> Result<Survey, EditError> {
     let public_base = crate::services::municipalities::public_base_url(db, base_url, municipality).await?;
     let txn = crate::db::begin_write(db).await?;
@@ -615,10 +615,21 @@ pub async fn request_approval(
     if !problems.is_empty() {
         return Err(EditError::Invalid { invalid: Invalid(problems), candidate: None });
     }
+    let requester = match actor.user_id() {
+        Some(user_id) => {
+            municipality
+                .find::<crate::entities::staff_user::Entity>()
+                .filter(crate::entities::staff_user::Column::Id.eq(user_id))
+                .one(&txn)
+                .await?
+        }
+        None => None,
+    };
+    let requester_id = requester.as_ref().map(|r| r.id);
     municipality
         .update_many::<survey::Entity>()
         .col_expr(survey::Column::ApprovalRequestedAt, Expr::value(super::now()))
-        .col_expr(survey::Column::ApprovalRequestedBy, Expr::value(requester.id))
+        .col_expr(survey::Column::ApprovalRequestedBy, Expr::value(requester_id))
         .filter(survey::Column::Id.eq(id))
         .exec(&txn)
         .await?;
@@ -626,9 +637,11 @@ pub async fn request_approval(
         .find::<crate::entities::staff_user::Entity>()
         .filter(crate::entities::staff_user::Column::Role.eq(Role::Admin.as_str()))
         .filter(crate::entities::staff_user::Column::Disabled.eq(false))
-        .filter(crate::entities::staff_user::Column::Id.ne(requester.id))
         .all(&txn)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|admin| Some(admin.id) != requester_id)
+        .collect::<Vec<_>>();
     let language = municipality.default_language;
     let survey_url = public_base.join(&format!("staff/surveys/{id}")).map(String::from).unwrap_or_default();
     for admin in &admins {
@@ -636,7 +649,7 @@ pub async fn request_approval(
             language,
             municipality: &municipality.name,
             survey_title: survey.definition.title.get(language, language),
-            requested_by: &requester.display_name,
+            requested_by: requester.as_ref().map_or("–", |r| r.display_name.as_str()),
             survey_url: &survey_url,
         }
         .render();
@@ -651,15 +664,8 @@ pub async fn request_approval(
         outbox::enqueue(&txn, Some(municipality), base_url, email).await?;
     }
     let detail = json!({ "admins_notified": admins.len() });
-    audit::record(
-        &txn,
-        Some(municipality.id),
-        requester.actor(),
-        "survey.approval_requested",
-        &format!("survey:{id}"),
-        detail,
-    )
-    .await?;
+    audit::record(&txn, Some(municipality.id), actor, "survey.approval_requested", &format!("survey:{id}"), detail)
+        .await?;
     let survey = load(&txn, municipality, id).await?.ok_or(EditError::NotFound)?;
     txn.commit().await?;
     outbox::wake_worker();

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/surveys", get(surveys::list_surveys).post(surveys::create_survey))
         .route("/api/v1/surveys/{id}", get(surveys::get_survey).put(surveys::update_survey))
+        .route("/api/v1/surveys/{id}/approval-request", post(surveys::request_approval))
         .route("/api/v1/surveys/{id}/status/{step}", post(surveys::change_status))
         .route("/api/v1/surveys/{id}/invitations", post(invitations::send_invitations))
         .route("/api/v1/surveys/{id}/invitations/preview", get(invitations::preview_invitations))
@@ -83,6 +84,7 @@ impl Modify for BearerScheme {
         surveys::get_survey,
         surveys::create_survey,
         surveys::update_survey,
+        surveys::request_approval,
         surveys::change_status,
         invitations::preview_invitations,
         invitations::send_invitations,

@@ -135,6 +135,23 @@ pub async fn update_survey(
     Ok(with_csrf(&context, StatusCode::OK, document(&survey, None)?))
 }
 
+/// `POST /api/v1/surveys/{id}/approval-request`: send a ready draft to the
+/// admins for approval (editors); asking again changes nothing.
+#[utoipa::path(post, path = "/api/v1/surveys/{id}/approval-request", params(("id" = i32, Path)), responses((status = 200, body = SurveyDocument), (status = 422, body = Problem)))]
+pub async fn request_approval(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Tenant(municipality): Tenant,
+    caller: Caller<Editor>,
+    Path(id): Path<i32>,
+) -> ApiResult {
+    let base_url = &state.config.base_url;
+    let survey = surveys::request_approval(&state.db, &municipality, base_url, id, caller.actor)
+        .await
+        .map_err(|e| refusal(&context, e))?;
+    Ok(with_csrf(&context, StatusCode::OK, document(&survey, None)?))
+}
+
 /// `POST /api/v1/surveys/{id}/status/{step}`: `approve`, `open` or `close` (admins).
 #[utoipa::path(post, path = "/api/v1/surveys/{id}/status/{step}", params(("id" = i32, Path), ("step" = String, Path, description = "approve, open or close")), responses((status = 200, body = SurveyDocument), (status = 422, body = Problem)))]
 pub async fn change_status(

@@ -148,7 +148,7 @@ pub async fn request_approval(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let base_url = &state.config.base_url;
-    let view = match surveys::request_approval(&state.db, &municipality, base_url, id, &staff.user).await {
+    let view = match surveys::request_approval(&state.db, &municipality, base_url, id, staff.user.actor()).await {
         Ok(_) => return Ok(Redirect::to(&format!("/staff/surveys/{id}?requested=1")).into_response()),
         Err(error) => EditView::failed(error, FormValues::default())?,
     };
