@@ -222,6 +222,24 @@ pub async fn hosts(db: &DatabaseConnection, municipality: &Municipality) -> Resu
         .collect())
 }
 
+/// Every municipality, by name, with its host names (two queries, for the
+/// operator's list).
+pub async fn list_with_hosts(db: &DatabaseConnection) -> Result<Vec<(Municipality, Vec<String>)>, DbErr> {
+    let mut hosts: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    // Host-wide on purpose: the operator sees every municipality.
+    for row in municipality_host::Entity::find().order_by_asc(municipality_host::Column::Id).all(db).await? {
+        hosts.entry(row.municipality_id).or_default().push(row.host);
+    }
+    Ok(list(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let own = hosts.remove(&m.id).unwrap_or_default();
+            (m, own)
+        })
+        .collect())
+}
+
 /// A municipality's districts in display order.
 pub async fn districts(db: &DatabaseConnection, municipality: &Municipality) -> Result<Vec<District>, DbErr> {
     Ok(municipality

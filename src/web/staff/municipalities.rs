@@ -22,11 +22,7 @@ async fn page(
     input: &NewMunicipalityInput,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
-    let mut list = Vec::new();
-    for municipality in municipalities::list(&state.db).await? {
-        let hosts = municipalities::hosts(&state.db, &municipality).await?;
-        list.push((municipality, hosts));
-    }
+    let list = municipalities::list_with_hosts(&state.db).await?;
     let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, crate::views::staff::municipalities(state, context, &operator.user, &list, input, errors))
         .into_response())
