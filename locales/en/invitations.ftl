@@ -88,7 +88,8 @@ invitation-email-why = You receive this email because you are a member of the ci
 invitation-email-unsubscribe = Pause or leave the panel
 
 invitations-progress-heading = Responses so far
-invitations-progress-hint = The figures are current when the page loads. "Opened" means the link in the email was used at least once; "Started" that at least one page was saved.
+invitations-progress-hint = The figures are current when the page loads. "Opened" means the link in the email was used at least once; "Started" that at least one page was saved. "Delivered" means the mail server accepted the latest email (invitation or reminder); the rest are still in the outbox or failed.
+invitations-progress-delivered = Delivered
 invitations-progress-caption = Invitations and answers so far, overall and per stratum
 invitations-progress-group = Group
 invitations-progress-failed = Failed

@@ -88,7 +88,8 @@ invitation-email-why = Du får denne e-posten fordi du er med i innbyggerpanelet
 invitation-email-unsubscribe = Ta pause eller meld deg ut
 
 invitations-progress-heading = Svarinngang
-invitations-progress-hint = Tallene er oppdatert når siden lastes. «Åpnet» betyr at lenken i e-posten er brukt minst én gang; «Begynt» at minst én side er lagret.
+invitations-progress-hint = Tallene er oppdatert når siden lastes. «Åpnet» betyr at lenken i e-posten er brukt minst én gang; «Begynt» at minst én side er lagret. «Levert» betyr at e-postserveren har tatt imot den siste e-posten (invitasjon eller påminnelse); resten ligger ennå i utboksen eller har feilet.
+invitations-progress-delivered = Levert
 invitations-progress-caption = Invitasjoner og svar hittil, i alt og per stratum
 invitations-progress-group = Gruppe
 invitations-progress-failed = Feilet

@@ -88,7 +88,8 @@ invitation-email-why = Du får denne e-posten fordi du er med i innbyggjarpanele
 invitation-email-unsubscribe = Ta pause eller meld deg ut
 
 invitations-progress-heading = Svarinngang
-invitations-progress-hint = Tala er oppdaterte når sida blir lasta. «Opna» tyder at lenkja i e-posten er brukt minst éin gong; «Byrja» at minst éi side er lagra.
+invitations-progress-hint = Tala er oppdaterte når sida blir lasta. «Opna» tyder at lenkja i e-posten er brukt minst éin gong; «Byrja» at minst éi side er lagra. «Levert» tyder at e-postserveren har teke imot den siste e-posten (invitasjon eller påminning); resten ligg framleis i utboksen eller har feila.
+invitations-progress-delivered = Levert
 invitations-progress-caption = Invitasjonar og svar så langt, i alt og per stratum
 invitations-progress-group = Gruppe
 invitations-progress-failed = Feila

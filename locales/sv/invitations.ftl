@@ -88,7 +88,8 @@ invitation-email-why = Du får det här meddelandet eftersom du är med i medbor
 invitation-email-unsubscribe = Pausa eller avsluta ditt medlemskap
 
 invitations-progress-heading = Svarsläge
-invitations-progress-hint = Siffrorna uppdateras när sidan laddas. ”Öppnad” betyder att länken i e-postmeddelandet har använts minst en gång; ”Påbörjad” att minst en sida har sparats.
+invitations-progress-hint = Siffrorna uppdateras när sidan laddas. ”Öppnad” betyder att länken i e-postmeddelandet har använts minst en gång; ”Påbörjad” att minst en sida har sparats. ”Levererade” betyder att e-postservern har tagit emot det senaste meddelandet (inbjudan eller påminnelse); resten ligger kvar i utkorgen eller har misslyckats.
+invitations-progress-delivered = Levererade
 invitations-progress-caption = Inbjudningar och svar hittills, totalt och per stratum
 invitations-progress-group = Grupp
 invitations-progress-failed = Misslyckade

@@ -14,6 +14,7 @@ mod m20261124_000101_soft_launch_release;
 mod m20261124_000201_api_keys;
 mod m20261124_000301_open_survey_options;
 mod m20261124_000302_approval_requests;
+mod m20261124_000303_invitation_last_email;
 
 /// Every migration, in the order it must run.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000201_api_keys::Migration),
             Box::new(m20261124_000301_open_survey_options::Migration),
             Box::new(m20261124_000302_approval_requests::Migration),
+            Box::new(m20261124_000303_invitation_last_email::Migration),
         ]
     }
 }

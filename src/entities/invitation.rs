@@ -25,6 +25,7 @@ pub struct Model {
     pub draft: Option<String>,
     pub draft_page: i32,
     pub opened_at: Option<i64>,
+    pub last_email_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -308,7 +308,13 @@ async fn queue_email<C: ConnectionTrait>(
         unsubscribe: &unsubscribe,
     }
     .render();
-    outbox::enqueue(db, Some(municipality), links.base_url, email).await?;
+    let email_id = outbox::enqueue(db, Some(municipality), links.base_url, email).await?;
+    municipality
+        .update_many::<invitation::Entity>()
+        .col_expr(invitation::Column::LastEmailId, Expr::value(email_id))
+        .filter(invitation::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
     Ok(true)
 }
 
@@ -802,6 +808,8 @@ pub struct Tally {
     pub invited: usize,
     /// Invitations whose email was queued.
     pub sent: usize,
+    /// Invitations whose latest email the mail server accepted.
+    pub delivered: usize,
     /// Sent invitations whose email was given up on or whose address bounces.
     pub failed: usize,
     /// Invitations not sent yet (the second wave of a soft launch).
@@ -820,8 +828,9 @@ impl Tally {
         (self.sent > 0).then(|| self.completed as f64 / self.sent as f64)
     }
 
-    fn count(&mut self, row: &invitation::Model, failed: bool) {
+    fn count(&mut self, row: &invitation::Model, failed: bool, delivered: bool) {
         self.invited += 1;
+        self.delivered += usize::from(delivered);
         match row.sent_at {
             Some(_) => self.sent += 1,
             None => self.pending += 1,
@@ -843,8 +852,9 @@ pub struct InvitationStats {
     pub strata: BTreeMap<Option<String>, Tally>,
 }
 
-/// Figures of a survey's invitations. An email counts as failed when the
-/// outbox gave it up or the member's address was marked as bouncing.
+/// Figures of a survey's invitations. An invitation counts as failed when
+/// the outbox gave up its latest email (invitation or reminder) or the
+/// member's address was marked as bouncing.
 pub async fn stats(
     db: &DatabaseConnection,
     municipality: &Municipality,
@@ -858,23 +868,29 @@ pub async fn stats(
         .all(db)
         .await?;
     let members = members_by_id(db, municipality, rows.iter().filter_map(|i| i.member_id)).await?;
-    let first_sent = rows.iter().filter_map(|r| r.sent_at).min().unwrap_or(i64::MAX);
-    let given_up: HashSet<String> = municipality
-        .find::<crate::entities::outbox_email::Entity>()
-        .filter(crate::entities::outbox_email::Column::Kind.eq("invitation"))
-        .filter(crate::entities::outbox_email::Column::Status.eq(outbox::status::FAILED))
-        .filter(crate::entities::outbox_email::Column::CreatedAt.gte(first_sent))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| row.to_address)
-        .collect();
+    let mut email_status: HashMap<i32, String> = HashMap::new();
+    let email_ids: Vec<i32> = rows.iter().filter_map(|r| r.last_email_id).collect();
+    for chunk in email_ids.chunks(500) {
+        email_status.extend(
+            municipality
+                .find::<crate::entities::outbox_email::Entity>()
+                .filter(crate::entities::outbox_email::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|row| (row.id, row.status)),
+        );
+    }
+    let status_of =
+        |row: &invitation::Model| row.last_email_id.and_then(|id| email_status.get(&id)).map(String::as_str);
     let mut stats = InvitationStats::default();
     for row in &rows {
         let member = row.member_id.and_then(|id| members.get(&id));
-        let failed = row.sent_at.is_some() && member.is_some_and(|m| m.email_invalid || given_up.contains(&m.email));
-        stats.overall.count(row, failed);
-        stats.strata.entry(row.stratum.clone()).or_default().count(row, failed);
+        let bounced = member.is_some_and(|m| m.email_invalid);
+        let failed = row.sent_at.is_some() && (bounced || status_of(row) == Some(outbox::status::FAILED));
+        let delivered = !failed && status_of(row) == Some(outbox::status::SENT);
+        stats.overall.count(row, failed, delivered);
+        stats.strata.entry(row.stratum.clone()).or_default().count(row, failed, delivered);
     }
     Ok(stats)
 }

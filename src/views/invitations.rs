@@ -246,6 +246,7 @@ fn tally_cells(tally: &Tally) -> Markup {
     html! {
         td class="numeric" { (tally.invited) }
         td class="numeric" { (tally.sent) }
+        td class="numeric" { (tally.delivered) }
         td class="numeric" { (tally.failed) }
         td class="numeric" { (tally.pending) }
         td class="numeric" { (tally.opened) }
@@ -270,6 +271,7 @@ fn progress_section(language: Language, stats: &InvitationStats) -> Markup {
                         th scope="col" { (t(language, "invitations-progress-group")) }
                         th scope="col" class="numeric" { (t(language, "invitations-column-invited")) }
                         th scope="col" class="numeric" { (t(language, "invitations-column-sent")) }
+                        th scope="col" class="numeric" { (t(language, "invitations-progress-delivered")) }
                         th scope="col" class="numeric" { (t(language, "invitations-progress-failed")) }
                         th scope="col" class="numeric" { (t(language, "invitations-progress-pending")) }
                         th scope="col" class="numeric" { (t(language, "invitations-progress-opened")) }

@@ -152,6 +152,8 @@ pub struct StratumStats {
     pub invited: usize,
     /// Emails queued.
     pub sent: usize,
+    /// Of those, accepted by the mail server (the latest email, invitation or reminder).
+    pub delivered: usize,
     /// Emails given up on, or to addresses that bounce.
     pub failed: usize,
     /// Not sent yet (second wave of a soft launch).
@@ -254,6 +256,7 @@ fn tally_body(stratum: Option<String>, tally: &Tally) -> StratumStats {
         stratum,
         invited: tally.invited,
         sent: tally.sent,
+        delivered: tally.delivered,
         failed: tally.failed,
         pending: tally.pending,
         opened: tally.opened,
