@@ -277,8 +277,24 @@ async fn counts_shares_means_medians_nps_and_ranking_come_from_known_rows(backen
     assert_eq!((library[5].as_str(), library[6].as_str()), ("6", "4"));
     assert_eq!(find(&rows, "services", "", "", "other")[6], "2");
 
-    // Broken down by the answer to another question: bus (6 answers, mean
-    // (1+2+3+4+4+4)/6 = 3) is shown; car (4) and bike (2 "don't know") are small.
+    // Broken down by the answer to another question. The rating was given
+    // by bus 6 and car 4 (bike: nobody): car is small, and only hiding bus
+    // too keeps it from being the rating's total minus bus. One hidden set
+    // serves every question, so bus is hidden for the Likert question too,
+    // though there it would have been large enough on its own.
+    let by_transport = export(&client, &app, ALPHA, survey_id, "breakdown=question:transport").await;
+    assert!(
+        !by_transport.iter().any(|r| ["bus", "car", "bike"].contains(&r[3].as_str())),
+        "every group with respondents is hidden in every question: {by_transport:?}"
+    );
+    assert_eq!(find(&by_transport, "satisfaction", "", "", "mean")[5], "10", "the totals stay");
+    // Two more bike riders who give a rating: car (4) and bike (2 + 2) now
+    // cover each other in every question, and bus (6 answers, mean
+    // (1+2+3+4+4+4)/6 = 3) is shown; car and bike are hidden.
+    for _ in 0..2 {
+        add_response(&app, &app.alpha, survey_id, SOMEONE, &[choice("transport", "bike"), number("recommend", 7.0)])
+            .await;
+    }
     let by_transport = export(&client, &app, ALPHA, survey_id, "breakdown=question:transport").await;
     let bus_mean = find(&by_transport, "satisfaction", "", "bus", "mean");
     assert_eq!(bus_mean[2], "question:transport");
