@@ -1,7 +1,9 @@
 //! Database migrations for Rådslag.
 //!
 //! The same migrations serve SQLite and PostgreSQL: they are written with
-//! sea-query's schema builder only, never with backend-specific SQL.
+//! sea-query's schema builder only, never with backend-specific SQL — except
+//! PostgreSQL's extended planner statistics in
+//! `m20261124_000501_results_indexes`, which have no SQLite counterpart.
 //! Timestamps are stored as whole seconds since the Unix epoch (UTC) in a
 //! big integer, which both backends compare and index the same way.
 
@@ -11,6 +13,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_resident_loop;
 mod m20261123_000003_compass;
 mod m20261124_000101_soft_launch_release;
+mod m20261124_000501_results_indexes;
 
 /// Every migration, in the order it must run.
 pub struct Migrator;
@@ -23,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_resident_loop::Migration),
             Box::new(m20261123_000003_compass::Migration),
             Box::new(m20261124_000101_soft_launch_release::Migration),
+            Box::new(m20261124_000501_results_indexes::Migration),
         ]
     }
 }

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoCondition, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 use serde_json::json;
 
@@ -329,21 +329,31 @@ const BREAKDOWN_ANSWER: &str = "breakdown_answer";
 /// The answers of a survey joined to their responses (and to the
 /// breakdown question's answer), without free-text-only rows, grouped by
 /// question, item, "don't know" and everything known of the respondent.
+///
+/// Answers share their response's survey, so filtering responses by survey
+/// is enough. PostgreSQL (hash join) also filters the answers, to scan no
+/// other survey's; SQLite must not, or it walks the answers and looks up
+/// each response instead of walking the survey's responses in
+/// `ix_response_profile` and their answers in `ix_answer_profile`.
 fn answers_with_cells(
     municipality: &Municipality,
     survey_id: i32,
     breakdown: &Breakdown,
+    backend: DbBackend,
 ) -> sea_orm::Select<response_answer::Entity> {
     let mut select = municipality
         .find::<response_answer::Entity>()
         .join(JoinType::InnerJoin, answer_to_response())
-        .filter(response_answer::Column::SurveyId.eq(survey_id))
-        .filter(
-            response_answer::Column::OptionKey
-                .is_not_null()
-                .or(response_answer::Column::NumberValue.is_not_null())
-                .or(response_answer::Column::DontKnow.eq(true)),
-        );
+        .filter(Expr::col((response::Entity, response::Column::SurveyId)).eq(survey_id));
+    if backend == DbBackend::Postgres {
+        select = select.filter(response_answer::Column::SurveyId.eq(survey_id));
+    }
+    select = select.filter(
+        response_answer::Column::OptionKey
+            .is_not_null()
+            .or(response_answer::Column::NumberValue.is_not_null())
+            .or(response_answer::Column::DontKnow.eq(true)),
+    );
     let answer = match breakdown {
         Breakdown::Question(key) => {
             let key = key.clone();
@@ -701,7 +711,8 @@ pub async fn compute<C: ConnectionTrait>(
     let (weights, weighting) = rake_cells(&counts, &margins, request.weighting).unzip();
     let responses: u64 = counts.iter().map(|c| c.respondents as u64).sum();
     let (invitations, completed_invitations) = invitation_counts(db, municipality, survey.id).await?;
-    let answer_groups = answers_with_cells(municipality, survey.id, &request.breakdown)
+    let backend = db.get_database_backend();
+    let answer_groups = answers_with_cells(municipality, survey.id, &request.breakdown, backend)
         .column(response_answer::Column::OptionKey)
         .column(response_answer::Column::NumberValue)
         .column_as(Expr::col((response_answer::Entity, response_answer::Column::Id)).count(), "rows")
@@ -721,7 +732,7 @@ pub async fn compute<C: ConnectionTrait>(
     let respondent_groups = if several_rows.is_empty() {
         Vec::new()
     } else {
-        answers_with_cells(municipality, survey.id, &request.breakdown)
+        answers_with_cells(municipality, survey.id, &request.breakdown, backend)
             .filter(response_answer::Column::QuestionKey.is_in(several_rows))
             .column_as(
                 Expr::col((response_answer::Entity, response_answer::Column::ResponseId)).count_distinct(),
