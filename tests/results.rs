@@ -515,14 +515,15 @@ async fn weighted_estimates_match_the_fixture(backend: Backend) {
     let cells = [("female", "16-24", 20), ("female", "25-34", 30), ("male", "16-24", 30), ("male", "25-34", 20)];
     for (index, (gender, age_band, count)) in cells.into_iter().enumerate() {
         for _ in 0..count {
-            // Everyone in the first cell goes by bus, everyone else by car.
-            let answer = if index == 0 { "bus" } else { "car" };
+            // Everyone in the first cell goes by bus and rates 10, everyone
+            // else goes by car and rates 0.
+            let (answer, rating) = if index == 0 { ("bus", 10.0) } else { ("car", 0.0) };
             add_response(
                 &app,
                 &app.alpha,
                 survey_id,
                 Who { age_band, gender, district: "sentrum" },
-                &[choice("transport", answer)],
+                &[choice("transport", answer), number("recommend", rating)],
             )
             .await;
         }
@@ -539,6 +540,17 @@ async fn weighted_estimates_match_the_fixture(backend: Backend) {
     assert!((value(bus, 10) - deff).abs() < 1e-5, "design effect {} vs {deff}", bus[10]);
     let moe = 1.96 * (deff * expected * (1.0 - expected) / 100.0).sqrt();
     assert!((value(bus, 9) - moe).abs() < 1e-5, "margin of error {} vs {moe}", bus[9]);
+    // The rating is 10 × the bus indicator: weighted mean 10p, variance
+    // 100·p(1 − p); NPS 100·(p − (1 − p)), scores ±100, variance 100²·(1 − (2p − 1)²).
+    let mean = find(&rows, "recommend", "", "", "mean");
+    assert!((value(mean, 8) - 10.0 * expected).abs() < 1e-5, "weighted mean {}", mean[8]);
+    let mean_moe = 1.96 * (deff * 100.0 * expected * (1.0 - expected) / 100.0).sqrt();
+    assert!((value(mean, 9) - mean_moe).abs() < 1e-5, "margin of the mean {} vs {mean_moe}", mean[9]);
+    let nps = find(&rows, "recommend", "", "", "nps");
+    let score = 2.0 * expected - 1.0;
+    assert!((value(nps, 8) - 100.0 * score).abs() < 1e-4, "weighted NPS {}", nps[8]);
+    let nps_moe = 1.96 * (deff * 10_000.0 * (1.0 - score * score) / 100.0).sqrt();
+    assert!((value(nps, 9) - nps_moe).abs() < 1e-4, "margin of the NPS {} vs {nps_moe}", nps[9]);
 
     let html = client
         .get(app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results")))
