@@ -712,14 +712,15 @@ pub async fn compute<C: ConnectionTrait>(
     let responses: u64 = counts.iter().map(|c| c.respondents as u64).sum();
     let (invitations, completed_invitations) = invitation_counts(db, municipality, survey.id).await?;
     let backend = db.get_database_backend();
-    let answers = answers_with_cells(municipality, survey.id, &request.breakdown, backend)
+    let answer_groups = answers_with_cells(municipality, survey.id, &request.breakdown, backend)
         .column(response_answer::Column::OptionKey)
         .column(response_answer::Column::NumberValue)
         .column_as(Expr::col((response_answer::Entity, response_answer::Column::Id)).count(), "rows")
         .group_by(response_answer::Column::OptionKey)
         .group_by(response_answer::Column::NumberValue)
         .into_model::<AnswerGroup>()
-        .all(db);
+        .all(db)
+        .await?;
     // Respondents need counting apart from rows only where one respondent
     // has several rows (multiple choice, ranking).
     let several_rows: Vec<String> = survey
@@ -728,10 +729,9 @@ pub async fn compute<C: ConnectionTrait>(
         .filter(|(_, q)| several_rows_per_respondent(&q.kind))
         .map(|(_, q)| q.key.clone())
         .collect();
-    let respondents = async {
-        if several_rows.is_empty() {
-            return Ok(Vec::new());
-        }
+    let respondent_groups = if several_rows.is_empty() {
+        Vec::new()
+    } else {
         answers_with_cells(municipality, survey.id, &request.breakdown, backend)
             .filter(response_answer::Column::QuestionKey.is_in(several_rows))
             .column_as(
@@ -740,10 +740,8 @@ pub async fn compute<C: ConnectionTrait>(
             )
             .into_model::<RespondentGroup>()
             .all(db)
-            .await
+            .await?
     };
-    // Two independent queries: on a pool they run on two connections at once.
-    let (answer_groups, respondent_groups) = futures_util::future::try_join(answers, respondents).await?;
     let districts = district_codes(db, municipality).await?;
     let aggregates = Aggregates::new(&answer_groups, &respondent_groups, weights.as_ref());
     let sets: Vec<(&'static str, GroupSet)> = DIMENSIONS
