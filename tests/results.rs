@@ -7,13 +7,9 @@ mod common;
 #[expect(dead_code, reason = "the results journey uses part of the browser harness")]
 mod harness;
 
-use std::time::Instant;
-
-use common::{ALPHA, BETA, Backend, TestApp, csrf_from, spawn_app};
+use common::{ALPHA, BETA, Backend, TestApp, csrf_from, fixtures, spawn_app};
 use radslag::domain::Role;
-use radslag::entities::{
-    audit_event, invitation, member, outbox_email, population_margin, response, response_answer, survey,
-};
+use radslag::entities::{audit_event, outbox_email, population_margin, response, response_answer, survey};
 use radslag::services::results::{self, ResultsRequest};
 use radslag::services::surveys;
 use radslag::services::tenant::Municipality;
@@ -30,6 +26,8 @@ on_both_backends!(
     roles_limit_results_moderation_and_publishing,
     jsonstat_margins_are_imported_or_refused_with_reasons,
     aggregation_of_20000_responses_runs_in_sql,
+    hidden_groups_cannot_be_recovered_by_subtracting_across_questions,
+    public_page_breaks_down_by_district_age_and_gender_with_the_same_suppression,
 );
 
 fn text(value: &str) -> serde_json::Value {
@@ -46,6 +44,8 @@ fn definition() -> serde_json::Value {
         "languages": ["nb", "en"],
         "title": text("Parker og transport"),
         "purpose": text("Vi vil vite hva dere mener."),
+        "influence": json!({ "nb": "Hvor de nye benkene settes opp.", "en": "Where the new benches go." }),
+        "decided_by": json!({ "nb": "Bystyret", "en": "The city council" }),
         "sections": [{
             "key": "s1",
             "title": text("Spørsmål"),
@@ -277,8 +277,24 @@ async fn counts_shares_means_medians_nps_and_ranking_come_from_known_rows(backen
     assert_eq!((library[5].as_str(), library[6].as_str()), ("6", "4"));
     assert_eq!(find(&rows, "services", "", "", "other")[6], "2");
 
-    // Broken down by the answer to another question: bus (6 answers, mean
-    // (1+2+3+4+4+4)/6 = 3) is shown; car (4) and bike (2 "don't know") are small.
+    // Broken down by the answer to another question. The rating was given
+    // by bus 6 and car 4 (bike: nobody): car is small, and only hiding bus
+    // too keeps it from being the rating's total minus bus. One hidden set
+    // serves every question, so bus is hidden for the Likert question too,
+    // though there it would have been large enough on its own.
+    let by_transport = export(&client, &app, ALPHA, survey_id, "breakdown=question:transport").await;
+    assert!(
+        !by_transport.iter().any(|r| ["bus", "car", "bike"].contains(&r[3].as_str())),
+        "every group with respondents is hidden in every question: {by_transport:?}"
+    );
+    assert_eq!(find(&by_transport, "satisfaction", "", "", "mean")[5], "10", "the totals stay");
+    // Two more bike riders who give a rating: car (4) and bike (2 + 2) now
+    // cover each other in every question, and bus (6 answers, mean
+    // (1+2+3+4+4+4)/6 = 3) is shown; car and bike are hidden.
+    for _ in 0..2 {
+        add_response(&app, &app.alpha, survey_id, SOMEONE, &[choice("transport", "bike"), number("recommend", 7.0)])
+            .await;
+    }
     let by_transport = export(&client, &app, ALPHA, survey_id, "breakdown=question:transport").await;
     let bus_mean = find(&by_transport, "satisfaction", "", "bus", "mean");
     assert_eq!(bus_mean[2], "question:transport");
@@ -343,6 +359,136 @@ async fn small_groups_and_their_complements_are_hidden_in_html_and_csv(backend: 
     assert!(by_gender.iter().any(|r| r[3] == "female") && by_gender.iter().any(|r| r[3] == "male"));
 }
 
+/// Everyone answers the transport question; six in sentrum skip the rating.
+/// Sentrum 10, nord 3, sør 6 (the rating: 4, 3, 6), all women aged 25–34.
+async fn seed_skipped_rating(app: &TestApp, survey_id: i32) {
+    for (district, count) in [("sentrum", 10), ("nord", 3), ("sor", 6)] {
+        for i in 0..count {
+            let mut rows = vec![choice("transport", if i % 2 == 0 { "bus" } else { "car" })];
+            if district != "sentrum" || i < 4 {
+                rows.push(number("recommend", [9.0, 4.0, 10.0, 7.0, 8.0, 2.0][i % 6]));
+            }
+            let who = Who { district, gender: "female", age_band: "25-34" };
+            add_response(app, &app.alpha, survey_id, who, &rows).await;
+        }
+    }
+}
+
+/// Shown groups of a question in an export, with their respondents (n + "don't know").
+fn shown_groups(rows: &[Vec<String>], question: &str) -> std::collections::BTreeMap<String, f64> {
+    rows.iter()
+        .filter(|r| r[0] == question && !r[3].is_empty() && r[4] == "dont_know")
+        .map(|r| (r[3].clone(), value(r, 5) + value(r, 6)))
+        .collect()
+}
+
+async fn hidden_groups_cannot_be_recovered_by_subtracting_across_questions(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let survey_id = add_survey(&app, &app.alpha, "closed", definition()).await;
+    seed_skipped_rating(&app, survey_id).await;
+    let client = analyst(&app, ALPHA, &app.alpha, "analytiker@alpha.test").await;
+    let rows = export(&client, &app, ALPHA, survey_id, "breakdown=district").await;
+    let total = |question: &str| {
+        let all = find(&rows, question, "", "", "dont_know");
+        value(all, 5) + value(all, 6)
+    };
+    assert_eq!((total("transport"), total("recommend")), (19.0, 13.0));
+    let questions = ["transport", "recommend"];
+    // The attack: take a question's total, subtract its shown groups, and
+    // subtract every other hidden group whose size another question shows
+    // (the same people answered both). If one hidden group is left, it is
+    // recovered. Suppressing each question on its own, the transport
+    // question hides nord and sør, the rating hides sentrum and nord and
+    // shows sør (6), so nord = 19 − 10 − 6 = 3.
+    for a in questions {
+        for b in questions.iter().filter(|b| **b != a) {
+            let (shown_a, shown_b) = (shown_groups(&rows, a), shown_groups(&rows, b));
+            let hidden_a: Vec<&str> =
+                ["sentrum", "nord", "sor"].into_iter().filter(|g| !shown_a.contains_key(*g)).collect();
+            assert!(hidden_a.len() >= 2, "{a}: at least two groups are hidden: {shown_a:?}");
+            for group in &hidden_a {
+                let others: Vec<&&str> = hidden_a.iter().filter(|o| *o != group).collect();
+                if others.iter().all(|o| shown_b.contains_key(**o)) {
+                    let recovered =
+                        total(a) - shown_a.values().sum::<f64>() - others.iter().map(|o| shown_b[**o]).sum::<f64>();
+                    panic!("{group} in {a} recovered from {b} as {recovered}");
+                }
+            }
+        }
+    }
+    let (transport, recommend) = (shown_groups(&rows, "transport"), shown_groups(&rows, "recommend"));
+    assert_eq!(transport.keys().collect::<Vec<_>>(), recommend.keys().collect::<Vec<_>>(), "the same groups shown");
+    assert_eq!(transport.get("sor"), Some(&6.0), "sør is large enough everywhere and stays shown");
+    assert!(!transport.contains_key("nord") && !transport.contains_key("sentrum"));
+    let left_over = total("transport") - transport.values().sum::<f64>();
+    assert!(left_over >= 5.0, "what subtraction leaves is a sum of groups that is not small: {left_over}");
+
+    // The representation table hides the same districts (sentrum 10 with nord 3).
+    let html = client
+        .get(app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    let representation = &html[html.find("Svarpersoner og befolkning").expect("representation")..];
+    let representation = &representation[..representation.find("</table>").expect("end")];
+    assert!(!representation.contains(">3<") && !representation.contains(">10<"), "{representation}");
+    assert!(representation.contains(">6<"), "sør is shown: {representation}");
+}
+
+async fn public_page_breaks_down_by_district_age_and_gender_with_the_same_suppression(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let survey_id = add_survey(&app, &app.alpha, "published", definition()).await;
+    seed_skipped_rating(&app, survey_id).await;
+    let feedback = json!({ "heard": { "nb": "Dere vil ha flere benker.", "en": "You want more benches." }, "will_do": { "nb": "Vi setter opp benker.", "en": "We will put up benches." } });
+    survey::Entity::update_many()
+        .col_expr(survey::Column::Feedback, sea_orm::sea_query::Expr::value(feedback.to_string()))
+        .filter(survey::Column::Id.eq(survey_id))
+        .exec(&app.db)
+        .await
+        .expect("feedback");
+    let path = format!("/results/{survey_id}");
+
+    let plain = public_get(&app, ALPHA, &path).await.text().await.expect("body");
+    assert!(plain.contains("<form method=\"get\" action=\"/results/"), "a plain GET form");
+    assert!(plain.contains("<label class=\"ds-label\" for=\"field-breakdown\">Del opp etter</label>"));
+    assert!(!plain.contains("results-breakdown\""), "no breakdown table until one is chosen");
+    assert!(plain.contains("Hvor de nye benkene settes opp.") && plain.contains("Bystyret"), "how results are used");
+
+    let by_district = public_get(&app, ALPHA, &format!("{path}?breakdown=district")).await;
+    assert_eq!(by_district.status(), 200);
+    let html = by_district.text().await.expect("body");
+    assert!(html.contains("<option value=\"district\" selected>"), "the choice is kept");
+    let tables: Vec<&str> =
+        html.split("results-breakdown\"").skip(1).map(|t| &t[..t.find("</table>").expect("end")]).collect();
+    assert_eq!(tables.len(), 2, "one breakdown table per answered question");
+    for table in &tables {
+        // Columns: sentrum, nord, sør, not stated; sentrum and nord hidden in both questions.
+        let n_row = &table[table.find(">n<").expect("n row")..];
+        let n_row = &n_row[..n_row.find("</tr>").expect("row end")];
+        assert_eq!(n_row.matches(">skjult<").count(), 2, "{n_row}");
+        assert!(n_row.contains(">6<"), "sør is shown: {n_row}");
+    }
+
+    let by_gender = public_get(&app, ALPHA, &format!("{path}?breakdown=gender")).await.text().await.expect("body");
+    let gender_table = &by_gender[by_gender.find("results-breakdown\"").expect("table")..];
+    assert!(gender_table.contains(">Kvinner<") && gender_table.contains(">19<"));
+    // Breakdowns the public page does not offer fall back to none.
+    let refused = public_get(&app, ALPHA, &format!("{path}?breakdown=source_group")).await.text().await.expect("body");
+    assert!(!refused.contains("results-breakdown\""));
+    let by_age = public_get(&app, ALPHA, &format!("{path}?breakdown=age_band")).await.text().await.expect("body");
+    assert!(by_age.contains(">25–34<"));
+
+    // In every language the survey offers.
+    let english =
+        public_get(&app, ALPHA, &format!("{path}?breakdown=district&lang=en")).await.text().await.expect("body");
+    assert!(english.contains(">Break down by<") && english.contains("How the results will be used"));
+    assert!(english.contains("We will put up benches.") && english.contains("Where the new benches go."));
+    assert!(english.contains(">hidden<"));
+}
+
 fn fixture() -> serde_json::Value {
     serde_json::from_str(include_str!("fixtures/weighting.json")).expect("fixture")
 }
@@ -369,14 +515,15 @@ async fn weighted_estimates_match_the_fixture(backend: Backend) {
     let cells = [("female", "16-24", 20), ("female", "25-34", 30), ("male", "16-24", 30), ("male", "25-34", 20)];
     for (index, (gender, age_band, count)) in cells.into_iter().enumerate() {
         for _ in 0..count {
-            // Everyone in the first cell goes by bus, everyone else by car.
-            let answer = if index == 0 { "bus" } else { "car" };
+            // Everyone in the first cell goes by bus and rates 10, everyone
+            // else goes by car and rates 0.
+            let (answer, rating) = if index == 0 { ("bus", 10.0) } else { ("car", 0.0) };
             add_response(
                 &app,
                 &app.alpha,
                 survey_id,
                 Who { age_band, gender, district: "sentrum" },
-                &[choice("transport", answer)],
+                &[choice("transport", answer), number("recommend", rating)],
             )
             .await;
         }
@@ -393,6 +540,17 @@ async fn weighted_estimates_match_the_fixture(backend: Backend) {
     assert!((value(bus, 10) - deff).abs() < 1e-5, "design effect {} vs {deff}", bus[10]);
     let moe = 1.96 * (deff * expected * (1.0 - expected) / 100.0).sqrt();
     assert!((value(bus, 9) - moe).abs() < 1e-5, "margin of error {} vs {moe}", bus[9]);
+    // The rating is 10 × the bus indicator: weighted mean 10p, variance
+    // 100·p(1 − p); NPS 100·(p − (1 − p)), scores ±100, variance 100²·(1 − (2p − 1)²).
+    let mean = find(&rows, "recommend", "", "", "mean");
+    assert!((value(mean, 8) - 10.0 * expected).abs() < 1e-5, "weighted mean {}", mean[8]);
+    let mean_moe = 1.96 * (deff * 100.0 * expected * (1.0 - expected) / 100.0).sqrt();
+    assert!((value(mean, 9) - mean_moe).abs() < 1e-5, "margin of the mean {} vs {mean_moe}", mean[9]);
+    let nps = find(&rows, "recommend", "", "", "nps");
+    let score = 2.0 * expected - 1.0;
+    assert!((value(nps, 8) - 100.0 * score).abs() < 1e-4, "weighted NPS {}", nps[8]);
+    let nps_moe = 1.96 * (deff * 10_000.0 * (1.0 - score * score) / 100.0).sqrt();
+    assert!((value(nps, 9) - nps_moe).abs() < 1e-4, "margin of the NPS {} vs {nps_moe}", nps[9]);
 
     let html = client
         .get(app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results")))
@@ -410,56 +568,6 @@ async fn weighted_estimates_match_the_fixture(backend: Backend) {
     assert!(find(&unweighted, "transport", "", "", "bus")[8].is_empty());
 }
 
-async fn add_member(app: &TestApp, email: &str, language: &str, status: &str) -> i32 {
-    member::ActiveModel {
-        municipality_id: Set(app.alpha.id),
-        email: Set(email.to_owned()),
-        mobile: Set(None),
-        birth_year: Set(1980),
-        gender: Set("female".to_owned()),
-        district: Set("sentrum".to_owned()),
-        education: Set(None),
-        language: Set(language.to_owned()),
-        source: Set("self".to_owned()),
-        campaign: Set(None),
-        status: Set(status.to_owned()),
-        paused_until: Set(None),
-        consent_version: Set("1".to_owned()),
-        consent_at: Set(0),
-        confirmed_at: Set(Some(0)),
-        email_invalid: Set(false),
-        created_at: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("member")
-    .id
-}
-
-async fn invite(app: &TestApp, survey_id: i32, member_id: i32, completed: bool) {
-    invitation::ActiveModel {
-        municipality_id: Set(app.alpha.id),
-        survey_id: Set(survey_id),
-        sample_id: Set(None),
-        member_id: Set(Some(member_id)),
-        token_hash: Set(radslag::domain::SecretToken::generate().hash()),
-        stratum: Set(None),
-        wave: Set(1),
-        created_at: Set(0),
-        sent_at: Set(Some(0)),
-        reminders_sent: Set(0),
-        last_reminder_at: Set(None),
-        completed: Set(completed),
-        draft: Set(None),
-        draft_page: Set(0),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("invitation");
-}
-
 async fn public_get(app: &TestApp, host: &str, path: &str) -> reqwest::Response {
     app.client().get(app.url(host, path)).send().await.expect("GET")
 }
@@ -468,13 +576,16 @@ async fn public_page_goes_live_on_publish_and_feedback_reaches_every_invited_mem
     let Some(app) = spawn_app(backend).await else { return };
     let survey_id = add_survey(&app, &app.alpha, "closed", definition()).await;
     seed_known_responses(&app, survey_id).await;
-    let answered = add_member(&app, "svarte@example.no", "nb", "active").await;
-    let silent = add_member(&app, "svarte-ikke@example.no", "en", "active").await;
-    let left = add_member(&app, "sluttet@example.no", "nb", "deactivated").await;
-    add_member(&app, "ikke-invitert@example.no", "nb", "active").await;
-    invite(&app, survey_id, answered, true).await;
-    invite(&app, survey_id, silent, false).await;
-    invite(&app, survey_id, left, false).await;
+    let survey = surveys::load(&app.db, &app.alpha, survey_id).await.expect("load").expect("survey");
+    let answered = fixtures::add_member(&app, &app.alpha, "svarte@example.no", "nb").await.id;
+    let silent = fixtures::add_member(&app, &app.alpha, "svarte-ikke@example.no", "en").await.id;
+    let left = fixtures::add_member(&app, &app.alpha, "sluttet@example.no", "nb").await.id;
+    fixtures::add_member(&app, &app.alpha, "ikke-invitert@example.no", "nb").await;
+    for member_id in [answered, silent, left] {
+        fixtures::invite(&app, &app.alpha, &survey, member_id).await;
+    }
+    fixtures::complete_invitation(&app, survey_id, answered).await;
+    fixtures::set_member_status(&app, left, "deactivated").await;
 
     let path = format!("/results/{survey_id}");
     assert_eq!(public_get(&app, ALPHA, &path).await.status(), 404, "not public before publishing");
@@ -712,7 +823,6 @@ async fn aggregation_of_20000_responses_runs_in_sql(backend: Backend) {
     let districts = ["sentrum", "nord", "sor"];
     let bands = ["16-24", "25-34", "35-44", "45-54", "55-66", "67-79", "80+"];
     let total = 20_000usize;
-    let started = Instant::now();
     for chunk in (0..total).collect::<Vec<_>>().chunks(500) {
         let responses: Vec<response::ActiveModel> = chunk
             .iter()
@@ -754,23 +864,37 @@ async fn aggregation_of_20000_responses_runs_in_sql(backend: Backend) {
             .collect();
         response_answer::Entity::insert_many(answers).exec_without_returning(&app.db).await.expect("answers");
     }
-    eprintln!("[{backend:?}] inserted {total} synthetic responses in {:?}", started.elapsed());
     let survey = surveys::load(&app.db, &app.alpha, survey_id).await.expect("load").expect("survey");
-    let started = Instant::now();
-    let computed = results::compute(&app.db, &app.alpha, &survey, &ResultsRequest::default()).await.expect("compute");
-    eprintln!("[{backend:?}] aggregated {total} responses in SQL in {:?}", started.elapsed());
+    let request = ResultsRequest { breakdown: results::Breakdown::District, ..ResultsRequest::default() };
+    let computed = results::compute(&app.db, &app.alpha, &survey, &request).await.expect("compute");
     assert_eq!(computed.responses, total as u64);
-    let transport = computed.questions.iter().find(|q| q.key == "transport").expect("question");
-    assert_eq!(transport.items[0].columns[0].n, total as u64);
+    // Response i: district i mod 3, transport i mod 3, satisfaction 1 + i mod 5,
+    // rating i mod 11. Transport and district go together: each district
+    // rides one way only.
+    let question = |key: &str| &computed.questions.iter().find(|q| q.key == key).expect("question").items[0];
+    let transport = question("transport");
+    assert_eq!(transport.columns[0].n, total as u64);
+    let bus = &transport.columns[0].options[0];
+    assert_eq!((bus.key.as_str(), bus.count), ("bus", 6667));
+    let sentrum = transport.columns.iter().find(|c| c.group.as_deref() == Some("sentrum")).expect("sentrum");
+    assert!(!sentrum.hidden);
+    assert_eq!((sentrum.n, sentrum.options[0].count, sentrum.options[1].count), (6667, 6667, 0));
+    // Satisfaction: 4,000 of each scale point: mean 3, median 3.
+    let satisfaction = question("satisfaction").columns[0].scale.expect("scale");
+    assert!((satisfaction.mean - 3.0).abs() < 1e-9 && (satisfaction.median - 3.0).abs() < 1e-9);
+    // Rating 0–10: 1,819 each of 0 and 1, 1,818 each of 2..=10; promoters (9, 10)
+    // 3,636, detractors (0–6) 1,819 · 2 + 1,818 · 5 = 12,728.
+    let rating = question("recommend").columns[0].scale.expect("scale");
+    let nps = 100.0 * (3636.0 - 12728.0) / 20000.0;
+    assert!((rating.nps.expect("nps") - nps).abs() < 1e-9, "{rating:?}");
     let client = analyst(&app, ALPHA, &app.alpha, "analytiker@alpha.test").await;
-    let started = Instant::now();
     let page = client
         .get(app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results?breakdown=district")))
         .send()
         .await
         .expect("page");
     assert_eq!(page.status(), 200);
-    eprintln!("[{backend:?}] results page with a district breakdown in {:?}", started.elapsed());
+    assert!(page.text().await.expect("body").contains(">6667<"), "sentrum's count is on the page");
 }
 
 /// `radslag results import-margins` and `radslag results export` on SQLite.

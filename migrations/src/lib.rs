@@ -1,7 +1,9 @@
 //! Database migrations for Rådslag.
 //!
 //! The same migrations serve SQLite and PostgreSQL: they are written with
-//! sea-query's schema builder only, never with backend-specific SQL.
+//! sea-query's schema builder only, never with backend-specific SQL — except
+//! PostgreSQL's extended planner statistics in
+//! `m20261124_000501_results_indexes`, which have no SQLite counterpart.
 //! Timestamps are stored as whole seconds since the Unix epoch (UTC) in a
 //! big integer, which both backends compare and index the same way.
 
@@ -15,6 +17,7 @@ mod m20261124_000201_api_keys;
 mod m20261124_000301_open_survey_options;
 mod m20261124_000302_approval_requests;
 mod m20261124_000303_invitation_last_email;
+mod m20261124_000501_results_indexes;
 
 /// Every migration, in the order it must run.
 pub struct Migrator;
@@ -31,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000301_open_survey_options::Migration),
             Box::new(m20261124_000302_approval_requests::Migration),
             Box::new(m20261124_000303_invitation_last_email::Migration),
+            Box::new(m20261124_000501_results_indexes::Migration),
         ]
     }
 }

@@ -207,9 +207,30 @@ pub fn margin_of_error(p: f64, n: f64, deff: f64) -> f64 {
     1.96 * (deff * p * (1.0 - p) / n).sqrt()
 }
 
+/// Half-width of the 95 % confidence interval of a weighted mean whose
+/// (weighted) variance among `n` respondents is `variance`, with design
+/// effect `deff`: 1.96·√(deff·s²/n). NPS uses it with scores of +100, 0
+/// and −100 per respondent.
+pub fn margin_of_error_of_mean(variance: f64, n: f64, deff: f64) -> f64 {
+    if n <= 0.0 {
+        return 0.0;
+    }
+    1.96 * (deff * variance.max(0.0) / n).sqrt()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_margin_of_a_mean_follows_its_variance() {
+        // Values 1 and 3, half each: variance 1; n 100, deff 1.25 → 1.96·√0.0125.
+        assert!((margin_of_error_of_mean(1.0, 100.0, 1.25) - 0.219_135).abs() < 1e-6);
+        // A proportion is the mean of 0/1 scores: the two formulas agree.
+        let p: f64 = 0.3;
+        assert!((margin_of_error_of_mean(p * (1.0 - p), 50.0, 1.1) - margin_of_error(p, 50.0, 1.1)).abs() < 1e-12);
+        assert_eq!(margin_of_error_of_mean(1.0, 0.0, 1.0), 0.0);
+    }
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/weighting.json");
 

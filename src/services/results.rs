@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoCondition, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 use serde_json::json;
 
@@ -67,6 +67,15 @@ impl Breakdown {
                 _ => Breakdown::None,
             },
         }
+    }
+
+    /// The breakdowns offered on the public results page.
+    pub const PUBLIC: [Breakdown; 3] = [Breakdown::District, Breakdown::AgeBand, Breakdown::Gender];
+
+    /// Parse the code of a public breakdown (`district`, `age_band`,
+    /// `gender`); anything else means no breakdown.
+    pub fn parse_public(code: &str) -> Self {
+        Self::PUBLIC.into_iter().find(|b| b.code() == code).unwrap_or_default()
     }
 
     /// The code used in URLs.
@@ -147,6 +156,12 @@ pub struct WeightingSummary {
     pub choice: WeightingChoice,
     /// Iterations run.
     pub iterations: u32,
+    /// Most iterations allowed.
+    pub max_iterations: u32,
+    /// Largest difference from a target share allowed for convergence.
+    pub tolerance: f64,
+    /// Largest difference from a target share at the end.
+    pub max_deviation: f64,
     /// Whether all margins were met.
     pub converged: bool,
     /// Units (cells) at a trimming bound.
@@ -202,10 +217,14 @@ pub struct ScaleFigures {
     pub median: f64,
     /// Weighted mean, if weighted.
     pub weighted_mean: Option<f64>,
+    /// 95 % margin of error of the weighted mean.
+    pub weighted_mean_margin: Option<f64>,
     /// Net promoter score for 0–10 ratings (−100 to 100).
     pub nps: Option<f64>,
     /// Weighted NPS.
     pub weighted_nps: Option<f64>,
+    /// 95 % margin of error of the weighted NPS (in NPS points).
+    pub weighted_nps_margin: Option<f64>,
 }
 
 /// One column (all respondents, or one group) of one question item.
@@ -304,68 +323,134 @@ fn answer_to_response() -> RelationDef {
         .into()
 }
 
-fn group_expression(breakdown: &Breakdown) -> Expr {
-    match breakdown {
-        Breakdown::None => Expr::cust("CAST(NULL AS TEXT)"),
-        Breakdown::District => Expr::col((response::Entity, response::Column::District)),
-        Breakdown::AgeBand => Expr::col((response::Entity, response::Column::AgeBand)),
-        Breakdown::Gender => Expr::col((response::Entity, response::Column::Gender)),
-        Breakdown::SourceGroup => Expr::col((response::Entity, response::Column::SourceGroup)),
-        Breakdown::Question(_) => Expr::col((Alias::new("breakdown_answer"), response_answer::Column::OptionKey)),
-    }
-}
+/// The answer to the breakdown question, joined under this name.
+const BREAKDOWN_ANSWER: &str = "breakdown_answer";
 
 /// The answers of a survey joined to their responses (and to the
-/// breakdown question's answer), without free-text-only rows.
+/// breakdown question's answer), without free-text-only rows, grouped by
+/// question, item, "don't know" and everything known of the respondent.
+///
+/// Answers share their response's survey, so filtering responses by survey
+/// is enough. PostgreSQL (hash join) also filters the answers, to scan no
+/// other survey's; SQLite must not, or it walks the answers and looks up
+/// each response instead of walking the survey's responses in
+/// `ix_response_profile` and their answers in `ix_answer_profile`.
 fn answers_with_cells(
     municipality: &Municipality,
     survey_id: i32,
     breakdown: &Breakdown,
+    backend: DbBackend,
 ) -> sea_orm::Select<response_answer::Entity> {
     let mut select = municipality
         .find::<response_answer::Entity>()
         .join(JoinType::InnerJoin, answer_to_response())
-        .filter(response_answer::Column::SurveyId.eq(survey_id))
-        .filter(
-            response_answer::Column::OptionKey
-                .is_not_null()
-                .or(response_answer::Column::NumberValue.is_not_null())
-                .or(response_answer::Column::DontKnow.eq(true)),
-        );
-    if let Breakdown::Question(key) = breakdown {
-        let key = key.clone();
-        let relation: RelationDef = response_answer::Entity::belongs_to(response_answer::Entity)
-            .from(response_answer::Column::ResponseId)
-            .to(response_answer::Column::ResponseId)
-            .on_condition(move |_, right| {
-                Expr::col((right.clone(), response_answer::Column::QuestionKey))
-                    .eq(key.clone())
-                    .and(Expr::col((right.clone(), response_answer::Column::ItemKey)).is_null())
-                    .and(Expr::col((right, response_answer::Column::OptionKey)).is_not_null())
-                    .into_condition()
-            })
-            .into();
-        select = select.join_as(JoinType::LeftJoin, relation, Alias::new("breakdown_answer"));
+        .filter(Expr::col((response::Entity, response::Column::SurveyId)).eq(survey_id));
+    if backend == DbBackend::Postgres {
+        select = select.filter(response_answer::Column::SurveyId.eq(survey_id));
     }
-    select
+    select = select.filter(
+        response_answer::Column::OptionKey
+            .is_not_null()
+            .or(response_answer::Column::NumberValue.is_not_null())
+            .or(response_answer::Column::DontKnow.eq(true)),
+    );
+    let answer = match breakdown {
+        Breakdown::Question(key) => {
+            let key = key.clone();
+            let relation: RelationDef = response_answer::Entity::belongs_to(response_answer::Entity)
+                .from(response_answer::Column::ResponseId)
+                .to(response_answer::Column::ResponseId)
+                .on_condition(move |_, right| {
+                    Expr::col((right.clone(), response_answer::Column::QuestionKey))
+                        .eq(key.clone())
+                        .and(Expr::col((right.clone(), response_answer::Column::ItemKey)).is_null())
+                        .and(Expr::col((right, response_answer::Column::OptionKey)).is_not_null())
+                        .into_condition()
+                })
+                .into();
+            select = select.join_as(JoinType::LeftJoin, relation, Alias::new(BREAKDOWN_ANSWER));
+            Expr::col((Alias::new(BREAKDOWN_ANSWER), response_answer::Column::OptionKey))
+        }
+        _ => Expr::cust("CAST(NULL AS TEXT)"),
+    };
+    let attributes = [
+        (response::Column::AgeBand, "age_band"),
+        (response::Column::Gender, "gender"),
+        (response::Column::District, "district"),
+        (response::Column::SourceGroup, "source_group"),
+    ];
+    select = select
         .select_only()
         .column(response_answer::Column::QuestionKey)
         .column(response_answer::Column::ItemKey)
-        .column_as(Expr::col((response::Entity, response::Column::AgeBand)), "age_band")
-        .column_as(Expr::col((response::Entity, response::Column::Gender)), "gender")
-        .column_as(Expr::col((response::Entity, response::Column::District)), "district")
-        .column_as(group_expression(breakdown), "group_key")
         .column(response_answer::Column::DontKnow)
         .group_by(response_answer::Column::QuestionKey)
         .group_by(response_answer::Column::ItemKey)
-        .group_by(Expr::col((response::Entity, response::Column::AgeBand)))
-        .group_by(Expr::col((response::Entity, response::Column::Gender)))
-        .group_by(Expr::col((response::Entity, response::Column::District)))
-        .group_by(group_expression(breakdown))
-        .group_by(response_answer::Column::DontKnow)
+        .group_by(response_answer::Column::DontKnow);
+    for (column, name) in attributes {
+        select = select
+            .column_as(Expr::col((response::Entity, column)), name)
+            .group_by(Expr::col((response::Entity, column)));
+    }
+    select.column_as(answer.clone(), "group_key").group_by(answer)
 }
 
-/// Answer rows grouped by question, item, option, value and cell.
+/// What is known of a group of respondents: their weighting cell, how they
+/// were recruited and, for a question breakdown, their answer to it.
+#[derive(Debug, Clone, Copy)]
+struct Profile<'a> {
+    age_band: &'a Option<String>,
+    gender: &'a Option<String>,
+    district: &'a Option<String>,
+    source_group: &'a Option<String>,
+    answer: &'a Option<String>,
+}
+
+/// No value.
+static NOT_KNOWN: Option<String> = None;
+
+impl<'a> Profile<'a> {
+    fn cell(&self) -> Cell {
+        (self.age_band.clone(), self.gender.clone(), self.district.clone())
+    }
+
+    /// The group these respondents belong to in a breakdown.
+    fn group(&self, breakdown: &Breakdown) -> &'a Option<String> {
+        match breakdown {
+            Breakdown::None => &NOT_KNOWN,
+            Breakdown::District => self.district,
+            Breakdown::AgeBand => self.age_band,
+            Breakdown::Gender => self.gender,
+            Breakdown::SourceGroup => self.source_group,
+            Breakdown::Question(_) => self.answer,
+        }
+    }
+}
+
+/// Rows that describe a group of respondents.
+trait Described {
+    fn profile(&self) -> Profile<'_>;
+}
+
+macro_rules! described {
+    ($type:ty, $answer:ident) => {
+        impl Described for $type {
+            fn profile(&self) -> Profile<'_> {
+                Profile {
+                    age_band: &self.age_band,
+                    gender: &self.gender,
+                    district: &self.district,
+                    source_group: &self.source_group,
+                    answer: described!(@answer self, $answer),
+                }
+            }
+        }
+    };
+    (@answer $self:ident, group_key) => { &$self.group_key };
+    (@answer $self:ident, none) => { &NOT_KNOWN };
+}
+
+/// Answer rows grouped by question, item, option, value and respondent profile.
 #[derive(Debug, FromQueryResult)]
 struct AnswerGroup {
     question_key: String,
@@ -373,6 +458,7 @@ struct AnswerGroup {
     age_band: Option<String>,
     gender: Option<String>,
     district: Option<String>,
+    source_group: Option<String>,
     group_key: Option<String>,
     dont_know: bool,
     option_key: Option<String>,
@@ -380,7 +466,7 @@ struct AnswerGroup {
     rows: i64,
 }
 
-/// Respondents grouped by question, item and cell.
+/// Respondents grouped by question, item and respondent profile.
 #[derive(Debug, FromQueryResult)]
 struct RespondentGroup {
     question_key: String,
@@ -388,24 +474,25 @@ struct RespondentGroup {
     age_band: Option<String>,
     gender: Option<String>,
     district: Option<String>,
+    source_group: Option<String>,
     group_key: Option<String>,
     dont_know: bool,
     respondents: i64,
 }
 
+/// Responses grouped by respondent profile.
 #[derive(Debug, FromQueryResult)]
 struct CellCount {
     age_band: Option<String>,
     gender: Option<String>,
     district: Option<String>,
+    source_group: Option<String>,
     respondents: i64,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct GroupCount {
-    group_key: Option<String>,
-    respondents: i64,
-}
+described!(AnswerGroup, group_key);
+described!(RespondentGroup, group_key);
+described!(CellCount, none);
 
 async fn cell_counts<C: ConnectionTrait>(
     db: &C,
@@ -419,10 +506,12 @@ async fn cell_counts<C: ConnectionTrait>(
         .column(response::Column::AgeBand)
         .column(response::Column::Gender)
         .column(response::Column::District)
+        .column(response::Column::SourceGroup)
         .column_as(Expr::col(response::Column::Id).count(), "respondents")
         .group_by(response::Column::AgeBand)
         .group_by(response::Column::Gender)
         .group_by(response::Column::District)
+        .group_by(response::Column::SourceGroup)
         .into_model::<CellCount>()
         .all(db)
         .await
@@ -430,12 +519,17 @@ async fn cell_counts<C: ConnectionTrait>(
 
 /// Weights per cell, raked to the chosen population margins.
 fn rake_cells(
-    cells: &[CellCount],
+    counts: &[CellCount],
     margins: &[population_margin::Model],
     choice: WeightingChoice,
 ) -> Option<(HashMap<Cell, f64>, WeightingSummary)> {
-    if margins.is_empty() || cells.is_empty() || !(choice.age_band || choice.gender || choice.district) {
+    if margins.is_empty() || counts.is_empty() || !(choice.age_band || choice.gender || choice.district) {
         return None;
+    }
+    // Raking looks at the weighting cell only: one unit per cell.
+    let mut cells: BTreeMap<Cell, u64> = BTreeMap::new();
+    for count in counts {
+        *cells.entry(count.profile().cell()).or_default() += count.respondents as u64;
     }
     let age_codes: Vec<&str> = AgeBand::ALL.iter().map(|b| b.as_str()).collect();
     let gender_codes: Vec<&str> = Gender::IN_MARGINS.iter().map(|g| g.as_str()).collect();
@@ -446,13 +540,13 @@ fn rake_cells(
         |codes: &[&str], value: &Option<String>| value.as_deref().and_then(|v| codes.iter().position(|c| *c == v));
     let units: Vec<Unit> = cells
         .iter()
-        .map(|cell| Unit {
+        .map(|((age_band, gender, district), respondents)| Unit {
             categories: vec![
-                position(&age_codes, &cell.age_band),
-                position(&gender_codes, &cell.gender),
-                position(&district_codes, &cell.district),
+                position(&age_codes, age_band),
+                position(&gender_codes, gender),
+                position(&district_codes, district),
             ],
-            count: cell.respondents as f64,
+            count: *respondents as f64,
         })
         .collect();
     let totals = |codes: &[&str], of: &dyn Fn(&population_margin::Model) -> &str| -> Vec<f64> {
@@ -468,18 +562,22 @@ fn rake_cells(
     if choice.district {
         wanted.push(Margin { dimension: 2, population: totals(&district_codes, &|m| m.district_code.as_str()) });
     }
-    let raked = weighting::rake(&units, &wanted, &RakingOptions::default());
+    let options = RakingOptions::default();
+    let raked = weighting::rake(&units, &wanted, &options);
     let mut sums = WeightSums::default();
     let mut weights = HashMap::new();
-    for (cell, weight) in cells.iter().zip(&raked.weights) {
-        sums.add(cell.respondents as f64, *weight);
-        weights.insert((cell.age_band.clone(), cell.gender.clone(), cell.district.clone()), *weight);
+    for ((cell, respondents), weight) in cells.into_iter().zip(&raked.weights) {
+        sums.add(respondents as f64, *weight);
+        weights.insert(cell, *weight);
     }
     let low = raked.weights.iter().copied().fold(f64::INFINITY, f64::min);
     let high = raked.weights.iter().copied().fold(0.0, f64::max);
     let summary = WeightingSummary {
         choice,
         iterations: raked.iterations,
+        max_iterations: options.max_iterations,
+        tolerance: options.tolerance,
+        max_deviation: raked.max_deviation,
         converged: raked.converged,
         trimmed_cells: raked.trimmed_units,
         design_effect: sums.design_effect(),
@@ -489,79 +587,101 @@ fn rake_cells(
     Some((weights, summary))
 }
 
-async fn representation<C: ConnectionTrait>(
-    db: &C,
-    municipality: &Municipality,
-    survey_id: i32,
-    cells: &[CellCount],
-    margins: &[population_margin::Model],
-    threshold: u64,
-) -> Result<Vec<RepresentationRow>, DbErr> {
-    let source_groups = municipality
-        .find::<response::Entity>()
-        .filter(response::Column::SurveyId.eq(survey_id))
-        .select_only()
-        .column_as(response::Column::SourceGroup, "group_key")
-        .column_as(Expr::col(response::Column::Id).count(), "respondents")
-        .group_by(response::Column::SourceGroup)
-        .into_model::<GroupCount>()
-        .all(db)
-        .await?;
-    let total: u64 = cells.iter().map(|c| c.respondents as u64).sum();
-    let population: f64 = margins.iter().map(|m| m.population as f64).sum();
-    let mut rows = Vec::new();
-    type Pick = fn(&CellCount) -> &Option<String>;
-    type PickMargin = fn(&population_margin::Model) -> &str;
-    let dimensions: [(&'static str, Pick, Option<PickMargin>); 3] = [
-        ("district", |c| &c.district, Some(|m| m.district_code.as_str())),
-        ("age_band", |c| &c.age_band, Some(|m| m.age_band.as_str())),
-        ("gender", |c| &c.gender, Some(|m| m.gender.as_str())),
-    ];
-    for (dimension, pick, pick_margin) in dimensions {
-        let mut groups: BTreeMap<Option<String>, u64> = BTreeMap::new();
-        for cell in cells {
-            *groups.entry(pick(cell).clone()).or_default() += cell.respondents as u64;
-        }
-        if let Some(pick_margin) = pick_margin {
-            for margin in margins {
-                groups.entry(Some(pick_margin(margin).to_owned())).or_default();
-            }
-        }
-        let population_of = |group: &Option<String>| {
-            let pick_margin = pick_margin?;
-            let code = group.as_deref()?;
-            (population > 0.0).then(|| {
-                margins.iter().filter(|m| pick_margin(m) == code).map(|m| m.population as f64).sum::<f64>() / population
-            })
-        };
-        push_groups(&mut rows, dimension, groups, total, threshold, population_of);
-    }
-    let groups: BTreeMap<Option<String>, u64> =
-        source_groups.into_iter().map(|g| (g.group_key, g.respondents as u64)).collect();
-    push_groups(&mut rows, "source_group", groups, total, threshold, |_| None);
-    Ok(rows)
+/// The groups of one breakdown, in display order (the last, `None`, holds
+/// respondents without the attribute), and which of them are hidden.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct GroupSet {
+    groups: Vec<Option<String>>,
+    hidden: Vec<bool>,
+    /// Respondents of the survey per group.
+    sizes: Vec<u64>,
 }
 
-fn push_groups(
-    rows: &mut Vec<RepresentationRow>,
-    dimension: &'static str,
-    groups: BTreeMap<Option<String>, u64>,
-    total: u64,
-    threshold: u64,
-    population_of: impl Fn(&Option<String>) -> Option<f64>,
-) {
-    let counts: Vec<u64> = groups.values().copied().collect();
-    let suppressed = suppression::suppress(&counts, threshold);
-    for (index, (group, count)) in groups.into_iter().enumerate() {
-        let shown = suppressed.shows(index) && !suppressed.total_hidden;
-        rows.push(RepresentationRow {
-            dimension,
-            population_share: population_of(&group),
-            respondents: shown.then_some(count),
-            share: (shown && total > 0).then(|| count as f64 / total as f64),
-            group,
-        });
+/// The breakdowns by respondent attributes; each gets one hidden set per
+/// survey, whichever breakdown is shown, so the representation table and
+/// every question agree on every page.
+const DIMENSIONS: [(Breakdown, &str); 4] = [
+    (Breakdown::District, "district"),
+    (Breakdown::AgeBand, "age_band"),
+    (Breakdown::Gender, "gender"),
+    (Breakdown::SourceGroup, "source_group"),
+];
+
+/// The groups of a breakdown in display order, "not known" last.
+fn groups_of(breakdown: &Breakdown, districts: &[String], survey: &Survey) -> Vec<Option<String>> {
+    let mut groups: Vec<Option<String>> = match breakdown {
+        Breakdown::None => return Vec::new(),
+        Breakdown::AgeBand => AgeBand::ALL.iter().map(|b| Some(b.as_str().to_owned())).collect(),
+        Breakdown::Gender => {
+            [Gender::Female, Gender::Male, Gender::Other].iter().map(|g| Some(g.as_str().to_owned())).collect()
+        }
+        Breakdown::SourceGroup => vec![Some("self".into()), Some("recruited".into())],
+        Breakdown::District => districts.iter().map(|code| Some(code.clone())).collect(),
+        Breakdown::Question(key) => survey
+            .definition
+            .question(key)
+            .map(|q| q.kind.option_keys().into_iter().map(|k| Some(k.to_owned())).collect())
+            .unwrap_or_default(),
+    };
+    groups.push(None);
+    groups
+}
+
+/// Position of a group among `groups`; unknown codes count as "not known".
+fn position_of(groups: &[Option<String>], group: &Option<String>) -> usize {
+    groups.iter().position(|g| g == group).unwrap_or(groups.len().saturating_sub(1))
+}
+
+/// Which columns a row belongs to: 0 = all, 1.. = groups.
+fn column_indices(groups: &[Option<String>], group: &Option<String>) -> Vec<usize> {
+    let mut indices = vec![0];
+    if !groups.is_empty() {
+        indices.push(position_of(groups, group) + 1);
     }
+    indices
+}
+
+/// The items of a question: its statements for a matrix, else one.
+fn items_of(question: &crate::domain::survey::Question) -> Vec<Option<String>> {
+    match &question.kind {
+        QuestionKind::LikertMatrix { statements, .. } => statements.iter().map(|s| Some(s.key.clone())).collect(),
+        _ => vec![None],
+    }
+}
+
+fn representation(
+    counts: &[CellCount],
+    margins: &[population_margin::Model],
+    sets: &[(&'static str, GroupSet)],
+) -> Vec<RepresentationRow> {
+    let total: u64 = counts.iter().map(|c| c.respondents as u64).sum();
+    let population: f64 = margins.iter().map(|m| m.population as f64).sum();
+    let mut rows = Vec::new();
+    for (dimension, set) in sets {
+        let pick_margin: Option<fn(&population_margin::Model) -> &str> = match *dimension {
+            "district" => Some(|m| m.district_code.as_str()),
+            "age_band" => Some(|m| m.age_band.as_str()),
+            "gender" => Some(|m| m.gender.as_str()),
+            _ => None,
+        };
+        for ((group, hidden), count) in set.groups.iter().zip(&set.hidden).zip(&set.sizes) {
+            let population_share =
+                pick_margin.zip(group.as_deref()).filter(|_| population > 0.0).map(|(pick, code)| {
+                    margins.iter().filter(|m| pick(m) == code).map(|m| m.population as f64).sum::<f64>() / population
+                });
+            if *count == 0 && population_share.is_none_or(|p| p == 0.0) {
+                continue;
+            }
+            rows.push(RepresentationRow {
+                dimension,
+                group: group.clone(),
+                population_share,
+                respondents: (!hidden).then_some(*count),
+                share: (!hidden && total > 0).then(|| *count as f64 / total as f64),
+            });
+        }
+    }
+    rows
 }
 
 /// What to compute.
@@ -574,6 +694,11 @@ pub struct ResultsRequest {
 }
 
 /// Compute the results of a survey (any status) with suppression applied.
+///
+/// For every breakdown one set of hidden groups is decided for the whole
+/// survey (see [`suppression::suppress_shared`]) and used for every question
+/// and for the representation table, so no hidden group can be recovered by
+/// subtracting figures of one question from another's.
 pub async fn compute<C: ConnectionTrait>(
     db: &C,
     municipality: &Municipality,
@@ -581,20 +706,13 @@ pub async fn compute<C: ConnectionTrait>(
     request: &ResultsRequest,
 ) -> Result<SurveyResults, DbErr> {
     let threshold = Ord::max(municipality.suppression_threshold, 1) as u64;
-    let cells = cell_counts(db, municipality, survey.id).await?;
+    let counts = cell_counts(db, municipality, survey.id).await?;
     let margins = municipality.find::<population_margin::Entity>().all(db).await?;
-    let weighted = rake_cells(&cells, &margins, request.weighting);
-    let responses: u64 = cells.iter().map(|c| c.respondents as u64).sum();
-    let invitations =
-        municipality.find::<invitation::Entity>().filter(invitation::Column::SurveyId.eq(survey.id)).count(db).await?;
-    let completed_invitations = municipality
-        .find::<invitation::Entity>()
-        .filter(invitation::Column::SurveyId.eq(survey.id))
-        .filter(invitation::Column::Completed.eq(true))
-        .count(db)
-        .await?;
-    let representation = representation(db, municipality, survey.id, &cells, &margins, threshold).await?;
-    let answer_groups = answers_with_cells(municipality, survey.id, &request.breakdown)
+    let (weights, weighting) = rake_cells(&counts, &margins, request.weighting).unzip();
+    let responses: u64 = counts.iter().map(|c| c.respondents as u64).sum();
+    let (invitations, completed_invitations) = invitation_counts(db, municipality, survey.id).await?;
+    let backend = db.get_database_backend();
+    let answer_groups = answers_with_cells(municipality, survey.id, &request.breakdown, backend)
         .column(response_answer::Column::OptionKey)
         .column(response_answer::Column::NumberValue)
         .column_as(Expr::col((response_answer::Entity, response_answer::Column::Id)).count(), "rows")
@@ -614,7 +732,7 @@ pub async fn compute<C: ConnectionTrait>(
     let respondent_groups = if several_rows.is_empty() {
         Vec::new()
     } else {
-        answers_with_cells(municipality, survey.id, &request.breakdown)
+        answers_with_cells(municipality, survey.id, &request.breakdown, backend)
             .filter(response_answer::Column::QuestionKey.is_in(several_rows))
             .column_as(
                 Expr::col((response_answer::Entity, response_answer::Column::ResponseId)).count_distinct(),
@@ -624,15 +742,34 @@ pub async fn compute<C: ConnectionTrait>(
             .all(db)
             .await?
     };
-    let (weights, weighting) = match weighted {
-        Some((weights, summary)) => (Some(weights), Some(summary)),
-        None => (None, None),
+    let districts = district_codes(db, municipality).await?;
+    let aggregates = Aggregates::new(&answer_groups, &respondent_groups, weights.as_ref());
+    let sets: Vec<(&'static str, GroupSet)> = DIMENSIONS
+        .iter()
+        .map(|(breakdown, name)| {
+            let groups = groups_of(breakdown, &districts, survey);
+            let base = sizes_by_group(counts.iter().map(|c| (c.profile().group(breakdown), c.respondents)), &groups);
+            (*name, aggregates.group_set(survey, breakdown, groups, base, threshold))
+        })
+        .collect();
+    let shown = match &request.breakdown {
+        Breakdown::None => GroupSet::default(),
+        Breakdown::Question(key) => {
+            let groups = groups_of(&request.breakdown, &districts, survey);
+            let base = aggregates.question_base(key, &groups, responses);
+            aggregates.group_set(survey, &request.breakdown, groups, base, threshold)
+        }
+        breakdown => DIMENSIONS
+            .iter()
+            .zip(&sets)
+            .find(|((b, _), _)| b == breakdown)
+            .map(|(_, (_, set))| set.clone())
+            .unwrap_or_default(),
     };
-    let groups = breakdown_groups(db, municipality, survey, &request.breakdown).await?;
-    let aggregates = Aggregates { answers: &answer_groups, respondents: &respondent_groups, weights: weights.as_ref() };
+    let representation = representation(&counts, &margins, &sets);
     let mut questions = Vec::new();
     for (_, question) in survey.definition.questions() {
-        let mut result = aggregates.question(question, &groups, threshold);
+        let mut result = aggregates.question(question, &request.breakdown, &shown, threshold);
         if matches!(question.kind, QuestionKind::ShortText { .. } | QuestionKind::LongText { .. }) {
             result.respondents = text_respondents(db, municipality, survey.id, &question.key).await?;
         }
@@ -652,55 +789,83 @@ pub async fn compute<C: ConnectionTrait>(
         representation,
         weighting,
         breakdown: request.breakdown.clone(),
-        groups,
+        groups: shown.groups,
         questions,
     })
 }
 
-/// The groups of a breakdown in display order.
-async fn breakdown_groups<C: ConnectionTrait>(
-    db: &C,
+/// [`compute`], and the municipality's districts to label the groups with:
+/// what every results page needs.
+pub async fn compute_labelled(
+    db: &DatabaseConnection,
     municipality: &Municipality,
     survey: &Survey,
-    breakdown: &Breakdown,
-) -> Result<Vec<Option<String>>, DbErr> {
-    let mut groups: Vec<Option<String>> = match breakdown {
-        Breakdown::None => return Ok(Vec::new()),
-        Breakdown::AgeBand => AgeBand::ALL.iter().map(|b| Some(b.as_str().to_owned())).collect(),
-        Breakdown::Gender => {
-            [Gender::Female, Gender::Male, Gender::Other].iter().map(|g| Some(g.as_str().to_owned())).collect()
-        }
-        Breakdown::SourceGroup => vec![Some("self".into()), Some("recruited".into())],
-        Breakdown::District => {
-            let all = municipality.find::<crate::entities::district::Entity>().all(db).await?;
-            let mut all: Vec<_> = all.into_iter().map(|d| (d.position, d.code)).collect();
-            all.sort();
-            all.into_iter().map(|(_, code)| Some(code)).collect()
-        }
-        Breakdown::Question(key) => survey
-            .definition
-            .question(key)
-            .map(|q| q.kind.option_keys().into_iter().map(|k| Some(k.to_owned())).collect())
-            .unwrap_or_default(),
-    };
-    groups.push(None);
-    Ok(groups)
+    request: &ResultsRequest,
+) -> Result<(SurveyResults, Vec<municipalities::District>), DbErr> {
+    let computed = compute(db, municipality, survey, request).await?;
+    let districts = municipalities::districts(db, municipality).await?;
+    Ok((computed, districts))
 }
 
-struct Aggregates<'a> {
-    answers: &'a [AnswerGroup],
-    respondents: &'a [RespondentGroup],
-    weights: Option<&'a HashMap<Cell, f64>>,
+#[derive(Debug, FromQueryResult)]
+struct InvitationCount {
+    completed: bool,
+    invitations: i64,
 }
 
-/// Which column a group row belongs to: 0 = all, 1.. = groups.
-fn column_indices(groups: &[Option<String>], group: &Option<String>) -> Vec<usize> {
-    let mut indices = vec![0];
-    if !groups.is_empty() {
-        let position = groups.iter().position(|g| g == group).unwrap_or(groups.len() - 1);
-        indices.push(position + 1);
+/// Invitations of a survey, and how many of them were answered.
+async fn invitation_counts<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    survey_id: i32,
+) -> Result<(u64, u64), DbErr> {
+    let rows = municipality
+        .find::<invitation::Entity>()
+        .filter(invitation::Column::SurveyId.eq(survey_id))
+        .select_only()
+        .column(invitation::Column::Completed)
+        .column_as(Expr::col(invitation::Column::Id).count(), "invitations")
+        .group_by(invitation::Column::Completed)
+        .into_model::<InvitationCount>()
+        .all(db)
+        .await?;
+    let all = rows.iter().map(|r| r.invitations as u64).sum();
+    let completed = rows.iter().filter(|r| r.completed).map(|r| r.invitations as u64).sum();
+    Ok((all, completed))
+}
+
+/// District codes of the municipality in display order.
+async fn district_codes<C: ConnectionTrait>(db: &C, municipality: &Municipality) -> Result<Vec<String>, DbErr> {
+    let mut all: Vec<_> = municipality
+        .find::<crate::entities::district::Entity>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.position, d.code))
+        .collect();
+    all.sort();
+    Ok(all.into_iter().map(|(_, code)| code).collect())
+}
+
+/// Respondents per group, from (group, respondents) pairs.
+fn sizes_by_group<'a>(rows: impl Iterator<Item = (&'a Option<String>, i64)>, groups: &[Option<String>]) -> Vec<u64> {
+    let mut sizes = vec![0; groups.len()];
+    for (group, count) in rows {
+        if let Some(slot) = sizes.get_mut(position_of(groups, group)) {
+            *slot += count as u64;
+        }
     }
-    indices
+    sizes
+}
+
+/// A question item: question key and statement key.
+type ItemKey<'a> = (&'a str, Option<&'a str>);
+
+/// The grouped rows, indexed by question item.
+struct Aggregates<'a> {
+    answers: HashMap<ItemKey<'a>, Vec<&'a AnswerGroup>>,
+    respondents: HashMap<ItemKey<'a>, Vec<&'a RespondentGroup>>,
+    weights: Option<&'a HashMap<Cell, f64>>,
 }
 
 /// Running sums of one column.
@@ -714,62 +879,117 @@ struct Accumulator {
     rank_sums: BTreeMap<String, (f64, f64, f64)>,
 }
 
-impl Aggregates<'_> {
-    fn weight(&self, cell: Cell) -> f64 {
-        self.weights.and_then(|w| w.get(&cell)).copied().unwrap_or(1.0)
+impl<'a> Aggregates<'a> {
+    fn new(
+        answers: &'a [AnswerGroup],
+        respondents: &'a [RespondentGroup],
+        weights: Option<&'a HashMap<Cell, f64>>,
+    ) -> Self {
+        let mut by_item: HashMap<ItemKey<'a>, Vec<&'a AnswerGroup>> = HashMap::new();
+        for row in answers {
+            by_item.entry((row.question_key.as_str(), row.item_key.as_deref())).or_default().push(row);
+        }
+        let mut respondents_by_item: HashMap<ItemKey<'a>, Vec<&'a RespondentGroup>> = HashMap::new();
+        for row in respondents {
+            respondents_by_item.entry((row.question_key.as_str(), row.item_key.as_deref())).or_default().push(row);
+        }
+        Self { answers: by_item, respondents: respondents_by_item, weights }
+    }
+
+    fn weight(&self, profile: &Profile<'_>) -> f64 {
+        self.weights.and_then(|w| w.get(&profile.cell())).copied().unwrap_or(1.0)
+    }
+
+    fn answers_of<'k>(&'k self, key: ItemKey<'k>) -> &'k [&'a AnswerGroup] {
+        self.answers.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Respondents of one item: who they are, whether they said "don't
+    /// know", and how many.
+    fn respondents_of(&self, kind: &QuestionKind, key: ItemKey<'_>) -> Vec<(Profile<'a>, bool, u64)> {
+        if several_rows_per_respondent(kind) {
+            let respondents: &HashMap<ItemKey<'_>, Vec<&'a RespondentGroup>> = &self.respondents;
+            let rows = respondents.get(&key).map_or(&[][..], Vec::as_slice);
+            rows.iter().map(|r| (r.profile(), r.dont_know, r.respondents as u64)).collect()
+        } else {
+            // One row per respondent (and item): rows are respondents.
+            self.answers_of(key).iter().map(|r| (r.profile(), r.dont_know, r.rows as u64)).collect()
+        }
+    }
+
+    /// The survey's respondents per answer of the breakdown question; those
+    /// without an answer are "not known".
+    fn question_base(&self, key: &str, groups: &[Option<String>], responses: u64) -> Vec<u64> {
+        let answered = self.answers_of((key, None)).iter().filter(|r| !r.dont_know && r.option_key.is_some());
+        let mut sizes = sizes_by_group(answered.map(|r| (&r.option_key, r.rows)), groups);
+        let known: u64 = sizes.iter().sum();
+        if let Some(last) = sizes.last_mut() {
+            *last += responses.saturating_sub(known);
+        }
+        sizes
+    }
+
+    /// Decide the hidden groups of a breakdown once for the whole survey:
+    /// the survey's respondents and every question item are tables that
+    /// share one hidden set.
+    fn group_set(
+        &self,
+        survey: &Survey,
+        breakdown: &Breakdown,
+        groups: Vec<Option<String>>,
+        base: Vec<u64>,
+        threshold: u64,
+    ) -> GroupSet {
+        let mut tables = vec![base.clone()];
+        for (_, question) in survey.definition.questions() {
+            for item in items_of(question) {
+                let rows = self.respondents_of(&question.kind, (&question.key, item.as_deref()));
+                let sizes =
+                    sizes_by_group(rows.iter().map(|(p, _, count)| (p.group(breakdown), *count as i64)), &groups);
+                tables.push(sizes);
+            }
+        }
+        let shared = suppression::suppress_shared(&tables, threshold);
+        let hidden = if shared.total_hidden[0] { vec![true; groups.len()] } else { shared.hidden };
+        GroupSet { groups, hidden, sizes: base }
     }
 
     fn question(
         &self,
         question: &crate::domain::survey::Question,
-        groups: &[Option<String>],
+        breakdown: &Breakdown,
+        shown: &GroupSet,
         threshold: u64,
     ) -> QuestionResult {
-        let items: Vec<Option<String>> = match &question.kind {
-            QuestionKind::LikertMatrix { statements, .. } => statements.iter().map(|s| Some(s.key.clone())).collect(),
-            _ => vec![None],
-        };
+        let groups = &shown.groups;
         let mut respondents = 0;
         let mut results = Vec::new();
-        for item in items {
+        for item in items_of(question) {
+            let key = (question.key.as_str(), item.as_deref());
             let mut columns = vec![Accumulator::default(); groups.len() + 1];
-            let mut count_respondents = |cell: Cell, group: &Option<String>, dont_know: bool, count: i64| {
-                let weight = self.weight(cell);
-                for index in column_indices(groups, group) {
+            for (profile, dont_know, count) in self.respondents_of(&question.kind, key) {
+                let weight = self.weight(&profile);
+                for index in column_indices(groups, profile.group(breakdown)) {
                     let column = &mut columns[index];
                     if dont_know {
-                        column.dont_know += count as u64;
+                        column.dont_know += count;
                     } else {
-                        column.n += count as u64;
+                        column.n += count;
                         column.base.add(count as f64, weight);
                     }
                 }
-            };
-            if several_rows_per_respondent(&question.kind) {
-                for row in self.respondents.iter().filter(|r| r.question_key == question.key && r.item_key == item) {
-                    let cell = (row.age_band.clone(), row.gender.clone(), row.district.clone());
-                    count_respondents(cell, &row.group_key, row.dont_know, row.respondents);
-                }
-            } else {
-                // One row per respondent (and item): rows are respondents.
-                for row in self.answers.iter().filter(|r| r.question_key == question.key && r.item_key == item) {
-                    let cell = (row.age_band.clone(), row.gender.clone(), row.district.clone());
-                    count_respondents(cell, &row.group_key, row.dont_know, row.rows);
-                }
             }
-            for row in self.answers.iter().filter(|r| r.question_key == question.key && r.item_key == item) {
-                if row.dont_know {
-                    continue;
-                }
-                let weight = self.weight((row.age_band.clone(), row.gender.clone(), row.district.clone()));
-                for index in column_indices(groups, &row.group_key) {
+            for row in self.answers_of(key).iter().filter(|r| !r.dont_know) {
+                let profile = row.profile();
+                let weight = self.weight(&profile);
+                for index in column_indices(groups, profile.group(breakdown)) {
                     accumulate(&mut columns[index], &question.kind, row, weight);
                 }
             }
             respondents = Ord::max(respondents, columns[0].n + columns[0].dont_know);
             results.push(ItemResult {
                 item,
-                columns: finish(columns, groups, &question.kind, threshold, self.weights.is_some()),
+                columns: finish(columns, shown, &question.kind, threshold, self.weights.is_some()),
             });
         }
         QuestionResult { key: question.key.clone(), items: results, texts: Vec::new(), respondents }
@@ -835,13 +1055,11 @@ pub fn median_of_groups(values: &[(f64, u64)]) -> Option<f64> {
 
 fn finish(
     columns: Vec<Accumulator>,
-    groups: &[Option<String>],
+    shown: &GroupSet,
     kind: &QuestionKind,
     threshold: u64,
     weighted: bool,
 ) -> Vec<Column> {
-    let sizes: Vec<u64> = columns.iter().skip(1).map(|c| c.n + c.dont_know).collect();
-    let suppressed = suppression::suppress(&sizes, threshold);
     let option_keys: Vec<String> = match kind {
         QuestionKind::MultipleChoice { options, other: true } => {
             options.iter().map(|o| o.key.clone()).chain(std::iter::once("other".to_owned())).collect()
@@ -849,16 +1067,18 @@ fn finish(
         QuestionKind::Rating { .. } => (0..=10).map(|v| v.to_string()).collect(),
         _ => kind.option_keys().into_iter().map(str::to_owned).collect(),
     };
+    let all_visible = columns.first().is_some_and(|all| suppression::visible(all.n + all.dont_know, threshold));
     columns
         .into_iter()
         .enumerate()
         .map(|(index, accumulator)| {
-            let group = if index == 0 { None } else { groups.get(index - 1).cloned().flatten() };
-            let hidden = if index == 0 {
-                !suppression::visible(accumulator.n + accumulator.dont_know, threshold)
-            } else {
-                !suppressed.shows(index - 1) || suppressed.total_hidden
-            };
+            let group = if index == 0 { None } else { shown.groups.get(index - 1).cloned().flatten() };
+            let size = accumulator.n + accumulator.dont_know;
+            // The shared set already holds every small group of this item;
+            // the size check only guards against a broken invariant.
+            let hidden = !all_visible
+                || (index > 0
+                    && (shown.hidden.get(index - 1).copied().unwrap_or(true) || (size > 0 && size < threshold)));
             if hidden {
                 return Column { group, hidden: true, ..Column::default() };
             }
@@ -921,17 +1141,32 @@ fn figures(
             .then(|| scale_numbers.iter().map(|(v, _, w)| v * w).sum::<f64>() / weighted_total);
         let grouped: Vec<(f64, u64)> = scale_numbers.iter().map(|(v, c, _)| (*v, *c)).collect();
         let is_rating = matches!(kind, QuestionKind::Rating { .. });
-        let nps = |pick: &dyn Fn(&(f64, u64, f64)) -> f64, total: f64| {
+        let nps_shares = |pick: &dyn Fn(&(f64, u64, f64)) -> f64, total: f64| {
             let promoters: f64 = scale_numbers.iter().filter(|x| x.0 >= 9.0).map(pick).sum();
             let detractors: f64 = scale_numbers.iter().filter(|x| x.0 <= 6.0).map(pick).sum();
-            100.0 * (promoters - detractors) / total
+            (promoters / total, detractors / total)
         };
+        let nps = |(promoters, detractors): (f64, f64)| 100.0 * (promoters - detractors);
+        let weighted_nps_shares =
+            (is_rating && weighted && weighted_total > 0.0).then(|| nps_shares(&|x| x.2, weighted_total));
+        // Weighted variance of the values, and of the ±100 NPS scores.
+        let weighted_mean_margin = weighted_mean.map(|m| {
+            let variance = scale_numbers.iter().map(|(v, _, w)| w * (v - m).powi(2)).sum::<f64>() / weighted_total;
+            weighting::margin_of_error_of_mean(variance, n, deff)
+        });
+        let weighted_nps_margin = weighted_nps_shares.map(|(promoters, detractors)| {
+            let score = promoters - detractors;
+            let variance = 10_000.0 * (promoters + detractors - score * score);
+            weighting::margin_of_error_of_mean(variance, n, deff)
+        });
         ScaleFigures {
             mean,
             median: median_of_groups(&grouped).unwrap_or(mean),
             weighted_mean,
-            nps: is_rating.then(|| nps(&|x| x.1 as f64, total)),
-            weighted_nps: (is_rating && weighted && weighted_total > 0.0).then(|| nps(&|x| x.2, weighted_total)),
+            weighted_mean_margin,
+            nps: is_rating.then(|| nps(nps_shares(&|x| x.1 as f64, total))),
+            weighted_nps: weighted_nps_shares.map(nps),
+            weighted_nps_margin,
         }
     });
     Column {
@@ -1452,6 +1687,7 @@ pub fn export_rows(results: &SurveyResults) -> impl Iterator<Item = ExportRow> +
                         option: "mean".into(),
                         value: Some(scale.mean),
                         weighted_value: scale.weighted_mean,
+                        margin_of_error: scale.weighted_mean_margin,
                         ..base.clone()
                     });
                     rows.push(ExportRow { option: "median".into(), value: Some(scale.median), ..base.clone() });
@@ -1460,6 +1696,7 @@ pub fn export_rows(results: &SurveyResults) -> impl Iterator<Item = ExportRow> +
                             option: "nps".into(),
                             value: scale.nps,
                             weighted_value: scale.weighted_nps,
+                            margin_of_error: scale.weighted_nps_margin,
                             ..base.clone()
                         });
                     }

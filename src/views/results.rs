@@ -49,7 +49,14 @@ pub struct Labels<'a> {
     pub districts: &'a [District],
 }
 
-impl Labels<'_> {
+impl<'a> Labels<'a> {
+    /// Labels in the reader's language; texts missing in it fall back to the
+    /// survey's first language (or the municipality's default).
+    pub fn new(language: Language, survey: &'a Survey, default_language: Language, districts: &'a [District]) -> Self {
+        let fallback = survey.definition.languages.first().copied().unwrap_or(default_language);
+        Self { language, fallback, survey, districts }
+    }
+
     fn text<'t>(&self, text: &'t Text) -> &'t str {
         text.get(self.language, self.fallback)
     }
@@ -257,7 +264,12 @@ fn weighting_summary(results: &SurveyResults, language: Language) -> Markup {
                         dt { (t(language, "results-weighting-margins")) }
                         dd { (w.choice.code().split(',').map(|c| t(language, &format!("results-breakdown-{}", c.replace('_', "-")))).collect::<Vec<_>>().join(", ")) }
                         dt { (t(language, "results-iterations")) }
-                        dd { (w.iterations) " – " (t(language, if w.converged { "results-converged" } else { "results-not-converged" })) }
+                        dd {
+                            (t_with(language, "results-iterations-cap", &[("iterations", w.iterations.to_string()), ("max", w.max_iterations.to_string())]))
+                            " – " (t(language, if w.converged { "results-converged" } else { "results-not-converged" }))
+                        }
+                        dt { (t(language, "results-max-deviation")) }
+                        dd { (t_with(language, "results-deviation-text", &[("deviation", number(language, w.max_deviation * 100.0, 4)), ("tolerance", number(language, w.tolerance * 100.0, 4))])) }
                         dt { (t(language, "results-design-effect")) }
                         dd { (number(language, w.design_effect, 2)) }
                         dt { (t(language, "results-effective-n")) }
@@ -426,11 +438,19 @@ fn column_table(column: &Column, question: &Question, labels: &Labels<'_>, weigh
         @if let Some(scale) = column.scale {
             p class="ds-paragraph results-scale" data-size="sm" {
                 (t(language, "results-mean")) ": " (number(language, scale.mean, 2))
-                @if let Some(w) = scale.weighted_mean { " (" (t(language, "results-weighted")) ": " (number(language, w, 2)) ")" }
+                @if let Some(w) = scale.weighted_mean {
+                    " (" (t(language, "results-weighted")) ": " (number(language, w, 2))
+                    @if let Some(m) = scale.weighted_mean_margin { " " (format!("± {}", number(language, m, 2))) }
+                    ")"
+                }
                 " · " (t(language, "results-median")) ": " (number(language, scale.median, 1))
                 @if let Some(nps) = scale.nps {
                     " · " abbr title=(t(language, "results-nps-long")) { "NPS" } ": " (number(language, nps, 0))
-                    @if let Some(w) = scale.weighted_nps { " (" (t(language, "results-weighted")) ": " (number(language, w, 0)) ")" }
+                    @if let Some(w) = scale.weighted_nps {
+                        " (" (t(language, "results-weighted")) ": " (number(language, w, 0))
+                        @if let Some(m) = scale.weighted_nps_margin { " " (format!("± {}", number(language, m, 0))) }
+                        ")"
+                    }
                 }
             }
         }
@@ -469,7 +489,13 @@ fn breakdown_table(results: &SurveyResults, columns: &[Column], question: &Quest
                                             None => (suppressed),
                                             Some(o) => {
                                                 (percent(language, o.share))
-                                                @if let Some(w) = o.weighted_share { br; span class="weighted" { (t(language, "results-weighted-short")) " " (percent(language, w)) } }
+                                                @if let Some(w) = o.weighted_share {
+                                                    br;
+                                                    span class="weighted" {
+                                                        (t(language, "results-weighted-short")) " " (percent(language, w))
+                                                        @if let Some(m) = o.margin_of_error { " " (plus_minus(language, m)) }
+                                                    }
+                                                }
                                             }
                                         }
                                     }
@@ -481,7 +507,21 @@ fn breakdown_table(results: &SurveyResults, columns: &[Column], question: &Quest
                         tr {
                             th scope="row" { (t(language, "results-mean")) }
                             @for group in groups {
-                                td class="numeric" { (group.scale.filter(|_| !group.hidden).map_or_else(|| suppressed.clone(), |s| number(language, s.mean, 2))) }
+                                td class="numeric" {
+                                    @match group.scale.filter(|_| !group.hidden) {
+                                        None => (suppressed),
+                                        Some(s) => {
+                                            (number(language, s.mean, 2))
+                                            @if let Some(w) = s.weighted_mean {
+                                                br;
+                                                span class="weighted" {
+                                                    (t(language, "results-weighted-short")) " " (number(language, w, 2))
+                                                    @if let Some(m) = s.weighted_mean_margin { " ± " (number(language, m, 2)) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -525,6 +565,7 @@ pub fn public_results(
             h2 class="ds-heading" data-size="md" id="what-asked" { (t(language, "results-what-asked")) }
             @let purpose = labels.text(&survey.definition.purpose);
             @if !purpose.is_empty() { p class="ds-paragraph" { (purpose) } }
+            (how_results_are_used(survey, labels))
             ol class="ds-list" {
                 @for (_, question) in survey.definition.questions() { li { (labels.text(&question.text)) } }
             }
@@ -536,13 +577,59 @@ pub fn public_results(
             @if results.too_few() {
                 p class="ds-paragraph" { (t_with(language, "results-too-few", &[("threshold", results.threshold.to_string())])) }
             } @else {
+                (public_breakdown_form(results, language))
                 @for (question_result, (_, question)) in results.questions.iter().zip(survey.definition.questions()) {
-                    (question_section(results, question_result, question, labels, false))
+                    (question_section(results, question_result, question, labels, true))
                 }
             }
         }
     };
     public_page(state, context, title, content)
+}
+
+/// What the answers can change, who decides and when, as the survey declared it.
+fn how_results_are_used(survey: &Survey, labels: &Labels<'_>) -> Markup {
+    let language = labels.language;
+    let definition = &survey.definition;
+    let facts = [
+        ("answer-influence", &definition.influence),
+        ("answer-decided-by", &definition.decided_by),
+        ("answer-decision-when", &definition.decision_when),
+    ];
+    html! {
+        @if facts.iter().any(|(_, text)| !labels.text(text).trim().is_empty()) {
+            h3 class="ds-heading" data-size="sm" { (t(language, "results-how-used")) }
+            dl class="results-facts" {
+                @for (key, text) in facts {
+                    @let text = labels.text(text);
+                    @if !text.trim().is_empty() { dt { (t(language, key)) } dd { (text) } }
+                }
+            }
+        }
+    }
+}
+
+/// The breakdown selector of the public page: a plain GET form.
+fn public_breakdown_form(results: &SurveyResults, language: Language) -> Markup {
+    let current = results.breakdown.code();
+    html! {
+        form method="get" action={ "/results/" (results.survey.id) } class="stack results-filter" {
+            div class="ds-field" {
+                label class="ds-label" for="field-breakdown" { (t(language, "results-breakdown-label")) }
+                p class="ds-paragraph field-hint" data-size="sm" id="breakdown-hint" {
+                    (t_with(language, "results-suppressed-explained", &[("threshold", results.threshold.to_string())]))
+                }
+                select class="ds-input" id="field-breakdown" name="breakdown" aria-describedby="breakdown-hint" {
+                    (choice("", &current, &t(language, "results-breakdown-none")))
+                    @for breakdown in Breakdown::PUBLIC {
+                        @let code = breakdown.code();
+                        (choice(&code, &current, &t(language, &format!("results-breakdown-{}", code.replace('_', "-")))))
+                    }
+                }
+            }
+            button class="ds-button" type="submit" { (t(language, "results-show")) }
+        }
+    }
 }
 
 /// `GET /staff/surveys/{id}/moderation`.

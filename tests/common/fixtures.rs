@@ -328,3 +328,26 @@ pub async fn add_response(
         choices.iter().map(|(question, option)| (*question, Some(*option), None, false)).collect();
     insert_response(app, municipality, survey_id, (who.age_band, who.gender, who.district), &answers).await
 }
+
+/// Set a member's status, e.g. `deactivated` for one who left the panel.
+pub async fn set_member_status(app: &TestApp, member_id: i32, status: &str) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    member::Entity::update_many()
+        .col_expr(member::Column::Status, Expr::value(status))
+        .filter(member::Column::Id.eq(member_id))
+        .exec(&app.db)
+        .await
+        .expect("member status");
+}
+
+/// Mark a member's invitations to a survey as answered.
+pub async fn complete_invitation(app: &TestApp, survey_id: i32, member_id: i32) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::Completed, Expr::value(true))
+        .filter(invitation::Column::SurveyId.eq(survey_id))
+        .filter(invitation::Column::MemberId.eq(member_id))
+        .exec(&app.db)
+        .await
+        .expect("completed invitation");
+}

@@ -9,10 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use crate::domain::Language;
 use crate::domain::validation::Invalid;
 use crate::error::{AppError, AppResult};
-use crate::services::municipalities::{self, ChangeError};
+use crate::services::municipalities::ChangeError;
 use crate::services::results::{
     self, Breakdown, Feedback, FeedbackError, ModerationAction, ResultsRequest, WeightingChoice,
 };
@@ -60,10 +59,6 @@ async fn staff_survey(state: &AppState, municipality: &Municipality, id: i32) ->
     results::survey_with_results(&state.db, municipality, id).await?.ok_or(AppError::NotFound)
 }
 
-fn fallback(survey: &Survey, municipality: &Municipality) -> Language {
-    survey.definition.languages.first().copied().unwrap_or(municipality.default_language)
-}
-
 /// `GET /staff/surveys/{id}/results`.
 async fn show_results(
     State(state): State<AppState>,
@@ -75,14 +70,8 @@ async fn show_results(
 ) -> AppResult<Response> {
     let survey = staff_survey(&state, &municipality, id).await?;
     let (request, query) = request_of(&pairs, &survey);
-    let computed = results::compute(&state.db, &municipality, &survey, &request).await?;
-    let districts = municipalities::districts(&state.db, &municipality).await?;
-    let labels = Labels {
-        language: context.language,
-        fallback: fallback(&survey, &municipality),
-        survey: &survey,
-        districts: &districts,
-    };
+    let (computed, districts) = results::compute_labelled(&state.db, &municipality, &survey, &request).await?;
+    let labels = Labels::new(context.language, &survey, municipality.default_language, &districts);
     Ok(crate::views::results::staff_results(&state, &context, &analyst.user, &computed, &labels, &query)
         .into_response())
 }
