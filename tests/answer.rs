@@ -298,8 +298,10 @@ async fn the_response_cannot_be_joined_back_to_the_member(backend: Backend) {
     for secret in [member.email.as_str(), token, invitation.token_hash.as_str()] {
         assert!(!serialised.contains(secret), "response data contains {secret}");
     }
-    // The invitation keeps no time of completion that could be matched to the response.
+    // The invitation keeps no time of completion that could be matched to the
+    // response, and of the link's first opening only the day.
     assert!(invitation.draft.is_none() && invitation.completed);
+    assert!(invitation.opened_at.is_some_and(|t| t % 86_400 == 0), "{:?}", invitation.opened_at);
 
     // A second member's response gets an unrelated id (not in insertion order).
     let second = add_member(&app, &app.alpha, "ola@example.org", "nb").await;

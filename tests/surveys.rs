@@ -434,6 +434,14 @@ async fn open_surveys_take_only_text_fixes(backend: Backend) {
         "Do you have any children under 16?"
     );
     assert_eq!(audit_actions(&app, id).await.iter().filter(|a| *a == "survey.text_fix").count(), 1);
+
+    // A wording fix that blanks the English text would leave English readers without it.
+    let mut blanked = typo.clone();
+    blanked[3] = ("text.en", "");
+    let refused = edit(&app, &first, id, &blanked).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("English"), "names the missing language");
+    assert_eq!(survey_in_db(&app, id).await.definition, after.definition, "nothing changed");
 }
 
 async fn surveys_stay_inside_their_municipality(backend: Backend) {

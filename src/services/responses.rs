@@ -69,8 +69,12 @@ pub async fn lookup_token<C: ConnectionTrait>(
     Ok(TokenLookup::Open(Box::new(AnswerSession { invitation, survey, answers })))
 }
 
-/// Note when an invitation's link was first opened (for the invitation
-/// figures); later visits change nothing.
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// Note that an invitation's link was opened (for the invitation figures);
+/// later visits change nothing. Only the day is kept, like the day of a
+/// response, so opening times cannot be lined up with the order of answers.
 pub async fn note_opened<C: ConnectionTrait>(
     db: &C,
     municipality: &Municipality,
@@ -81,7 +85,7 @@ pub async fn note_opened<C: ConnectionTrait>(
     }
     municipality
         .update_many::<invitation::Entity>()
-        .col_expr(invitation::Column::OpenedAt, sea_orm::sea_query::Expr::value(super::now()))
+        .col_expr(invitation::Column::OpenedAt, sea_orm::sea_query::Expr::value(super::now().div_euclid(DAY) * DAY))
         .filter(invitation::Column::Id.eq(invitation.id))
         .filter(invitation::Column::OpenedAt.is_null())
         .exec(db)

@@ -531,6 +531,19 @@ pub async fn apply_edit(
                 && edit::skeleton(&edited.definition) == edit::skeleton(&survey.definition)
                 && edited.columns == columns_of(&survey) =>
         {
+            // A wording fix may not leave residents without a text in their language.
+            let missing: Vec<FieldError> = validate::missing_translations(&edited.definition)
+                .into_iter()
+                .map(|(path, language)| {
+                    FieldError::new(path, "survey-approve-translation").with("language", language.native_name())
+                })
+                .collect();
+            if !missing.is_empty() {
+                return Err(EditError::Invalid {
+                    invalid: Invalid(missing),
+                    candidate: Some(Box::new((edited.definition, edited.columns))),
+                });
+            }
             "survey.text_fix".to_owned()
         }
         SurveyStatus::Open => return Err(refused("status", "survey-error-open-structure")),

@@ -118,6 +118,13 @@ impl Condition {
     /// contradictions people write by mistake (equals A and equals B, equals A
     /// and not A, x > 5 and x < 3); it does not prove every condition.
     pub fn is_satisfiable(&self) -> bool {
+        self.is_satisfiable_with(|_| false)
+    }
+
+    /// As [`Condition::is_satisfiable`], where `several(key)` tells whether
+    /// question `key` takes several answers at once (multiple choice), so
+    /// that "equals A" and "equals B" can both hold.
+    pub fn is_satisfiable_with(&self, several: impl Fn(&str) -> bool) -> bool {
         if self.combine == Combine::Any {
             return !self.rules.is_empty();
         }
@@ -125,8 +132,37 @@ impl Condition {
         for rule in &self.rules {
             by_question.entry(rule.question.as_str()).or_default().push(rule);
         }
-        by_question.values().all(|rules| rules_compatible(rules))
+        by_question.iter().all(
+            |(key, rules)| {
+                if several(key) { selections_compatible(rules) } else { rules_compatible(rules) }
+            },
+        )
     }
+
+    /// Whether the condition can only hold with an answer to one of `hidden`
+    /// (questions nobody is ever shown): with `all`, some rule needs such an
+    /// answer; with `any`, every rule does. (`not` holds for an unanswered
+    /// question, so it never needs one.)
+    pub fn needs_answer_from(&self, hidden: &std::collections::HashSet<&str>) -> bool {
+        let needs = |rule: &Rule| rule.op != Op::Not && hidden.contains(rule.question.as_str());
+        match self.combine {
+            Combine::All => self.rules.iter().any(needs),
+            Combine::Any => !self.rules.is_empty() && self.rules.iter().all(needs),
+        }
+    }
+}
+
+/// Rules on one multiple-choice question: every option asked for by
+/// `equals` must be allowed by `not`, and every `one_of` must leave one.
+fn selections_compatible(rules: &[&Rule]) -> bool {
+    let excluded: Vec<&str> =
+        rules.iter().filter(|r| r.op == Op::Not).flat_map(|r| r.values.iter().map(String::as_str)).collect();
+    rules.iter().all(|rule| match rule.op {
+        Op::Equals => rule.values.first().is_some_and(|v| !excluded.contains(&v.as_str())),
+        Op::OneOf => rule.values.iter().any(|v| !excluded.contains(&v.as_str())),
+        Op::Gt | Op::Gte | Op::Lt | Op::Lte => false,
+        Op::Not | Op::Answered => true,
+    })
 }
 
 fn rules_compatible(rules: &[&Rule]) -> bool {

@@ -30,6 +30,8 @@ pub fn structure(definition: &SurveyDefinition) -> Vec<FieldError> {
     let mut question_keys = HashSet::new();
     // Question key → (section index, position in survey, question).
     let mut earlier: HashMap<&str, (usize, usize, &Question)> = HashMap::new();
+    // Questions no answers can reveal.
+    let mut hidden: HashSet<&str> = HashSet::new();
     let mut position = 0;
     for (s, section) in definition.sections.iter().enumerate() {
         let path = format!("sections[{s}]");
@@ -65,10 +67,18 @@ pub fn structure(definition: &SurveyDefinition) -> Vec<FieldError> {
                 let visible: HashMap<&str, &Question> = earlier.iter().map(|(k, (_, _, q))| (*k, *q)).collect();
                 check_condition(condition, &visible, &format!("{path}.show_if"), &mut errors);
             }
-            let reachable = question.show_if.as_ref().is_none_or(Condition::is_satisfiable)
-                && section.show_if.as_ref().is_none_or(Condition::is_satisfiable);
-            if question.required && !reachable {
-                errors.push(FieldError::new(format!("{path}.show_if"), "survey-error-unreachable"));
+            let several = |key: &str| {
+                earlier.get(key).is_some_and(|(_, _, q)| matches!(q.kind, QuestionKind::MultipleChoice { .. }))
+            };
+            let possible = |condition: &Option<Condition>| {
+                condition.as_ref().is_none_or(|c| c.is_satisfiable_with(several) && !c.needs_answer_from(&hidden))
+            };
+            let reachable = possible(&question.show_if) && possible(&section.show_if);
+            if !reachable {
+                hidden.insert(question.key.as_str());
+                if question.required {
+                    errors.push(FieldError::new(format!("{path}.show_if"), "survey-error-unreachable"));
+                }
             }
             earlier.insert(question.key.as_str(), (s, position, question));
             position += 1;
@@ -333,6 +343,43 @@ mod tests {
         });
         let errors = structure(&definition(vec![single("a"), impossible]));
         assert!(errors.iter().any(|e| e.message == "survey-error-unreachable"), "{errors:?}");
+    }
+
+    fn both(question: &str, first: (Op, &str), second: (Op, &str)) -> Condition {
+        let rule =
+            |(op, value): (Op, &str)| Rule { question: question.into(), op, values: vec![value.into()], number: None };
+        Condition { combine: super::super::Combine::All, rules: vec![rule(first), rule(second)] }
+    }
+
+    #[test]
+    fn several_choices_can_each_be_required() {
+        let many =
+            question("a", QuestionKind::MultipleChoice { options: vec![choice("ja"), choice("nei")], other: false });
+        let mut follow_up = single("b");
+        follow_up.required = true;
+        follow_up.show_if = Some(both("a", (Op::Equals, "ja"), (Op::Equals, "nei")));
+        assert_eq!(structure(&definition(vec![many.clone(), follow_up.clone()])), vec![], "both can be ticked");
+        follow_up.show_if = Some(both("a", (Op::Equals, "ja"), (Op::Not, "ja")));
+        let errors = structure(&definition(vec![many, follow_up]));
+        assert!(errors.iter().any(|e| e.message == "survey-error-unreachable"), "ticked and not ticked: {errors:?}");
+    }
+
+    #[test]
+    fn questions_behind_a_hidden_question_are_hidden_too() {
+        let mut never = single("b");
+        never.show_if = Some(both("a", (Op::Equals, "ja"), (Op::Equals, "nei")));
+        let mut after = single("c");
+        after.required = true;
+        after.show_if = Some(rule("b", &["ja"]));
+        let errors = structure(&definition(vec![single("a"), never.clone(), after.clone()]));
+        assert_eq!(errors.iter().filter(|e| e.message == "survey-error-unreachable").count(), 1, "{errors:?}");
+        assert!(errors.iter().any(|e| e.field == "sections[0].questions[2].show_if"), "{errors:?}");
+        after.show_if = Some(Condition {
+            combine: super::super::Combine::All,
+            rules: vec![Rule { question: "b".into(), op: Op::Not, values: vec!["ja".into()], number: None }],
+        });
+        let errors = structure(&definition(vec![single("a"), never, after]));
+        assert!(errors.iter().all(|e| e.message != "survey-error-unreachable"), "'not' holds when b is never shown");
     }
 
     #[test]
