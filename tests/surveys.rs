@@ -22,6 +22,7 @@ on_both_backends!(
     the_json_api_creates_updates_and_moves_surveys,
     open_surveys_can_allow_several_answers_per_browser,
     drafts_are_sent_for_approval_and_the_admins_are_told,
+    an_approved_survey_past_its_closing_date_does_not_open,
 );
 
 const COMPLETE: &str = include_str!("../src/demo/surveys/barnehage-og-skole.json");
@@ -783,5 +784,25 @@ async fn drafts_are_sent_for_approval_and_the_admins_are_told(backend: Backend) 
     let second = app.signed_in(ALPHA, "second@alpha.test").await;
     let approved = post(&app, &second, ALPHA, &format!("/staff/surveys/{id}/status/approve"), &[]).await;
     assert_eq!(approved.status(), 303);
+    assert_eq!(survey_in_db(&app, id).await.status, SurveyStatus::Approved);
+}
+
+async fn an_approved_survey_past_its_closing_date_does_not_open(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "first@alpha.test", Role::Admin).await;
+    app.add_staff(Some(&app.alpha), "second@alpha.test", Role::Admin).await;
+    let first = app.signed_in(ALPHA, "first@alpha.test").await;
+    let second = app.signed_in(ALPHA, "second@alpha.test").await;
+    let id = id_from(&upload(&app, &first, &complete_file()).await);
+    assert_eq!(post(&app, &second, ALPHA, &format!("/staff/surveys/{id}/status/approve"), &[]).await.status(), 303);
+    // Approved in time, but left waiting until after its last day.
+    survey::ActiveModel { id: Set(id), closes_on: Set(Some("2001-01-01".into())), ..Default::default() }
+        .update(&app.db)
+        .await
+        .expect("closing date passes");
+    let refused = post(&app, &first, ALPHA, &format!("/staff/surveys/{id}/status/open"), &[]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("Sett en siste svardag fram i tid."));
     assert_eq!(survey_in_db(&app, id).await.status, SurveyStatus::Approved);
 }

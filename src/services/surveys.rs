@@ -733,7 +733,10 @@ pub async fn take_step(
     let actor_id = actor.user_id().unwrap_or(0);
     let (target, problems) = match step {
         Step::Approve => (SurveyStatus::Approved, approval_problems(&survey, actor_id, today())),
-        Step::Open if survey.status == SurveyStatus::Approved => (SurveyStatus::Open, Vec::new()),
+        // Checked again: the closing date may have passed since approval.
+        Step::Open if survey.status == SurveyStatus::Approved => {
+            (SurveyStatus::Open, readiness_problems(&survey, today()))
+        }
         Step::Open => (SurveyStatus::Open, vec![FieldError::new("status", "survey-open-not-approved")]),
         Step::Close if survey.status == SurveyStatus::Open => (SurveyStatus::Closed, Vec::new()),
         Step::Close => (SurveyStatus::Closed, vec![FieldError::new("status", "survey-close-not-open")]),
