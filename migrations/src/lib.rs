@@ -17,6 +17,7 @@ mod m20261124_000201_api_keys;
 mod m20261124_000301_open_survey_options;
 mod m20261124_000302_approval_requests;
 mod m20261124_000303_invitation_last_email;
+mod m20261124_000304_reminder_links;
 mod m20261124_000501_results_indexes;
 
 /// Every migration, in the order it must run.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000301_open_survey_options::Migration),
             Box::new(m20261124_000302_approval_requests::Migration),
             Box::new(m20261124_000303_invitation_last_email::Migration),
+            Box::new(m20261124_000304_reminder_links::Migration),
             Box::new(m20261124_000501_results_indexes::Migration),
         ]
     }

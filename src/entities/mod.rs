@@ -14,6 +14,7 @@ pub mod municipality_host;
 pub mod outbox_email;
 pub mod population_margin;
 pub mod rate_limit;
+pub mod reminder_link;
 pub mod response;
 pub mod response_answer;
 pub mod sample;

@@ -3,8 +3,9 @@
 //!
 //! Every email is queued in the same transaction as the invitation rows it
 //! belongs to. Links carry a fresh 128-bit token whose SHA-256 is the only
-//! thing stored; a reminder or a released second wave therefore carries a new
-//! token, which replaces the hash of the earlier one.
+//! thing stored; a reminder therefore carries a new token, stored as a
+//! `reminder_link`, and every link sent for an invitation keeps working
+//! until the survey closes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -19,7 +20,7 @@ use crate::domain::sampling::{self, Candidate, Caps, Drawn, Exclusion, MemberFac
 use crate::domain::validation::{FieldError, Invalid};
 use crate::domain::{AgeBand, Email, Gender, Language, SecretToken};
 use crate::email::invitation::{InvitationEmail, Kind};
-use crate::entities::{invitation, member, sample};
+use crate::entities::{invitation, member, reminder_link, sample};
 use crate::services::audit::{self, Actor};
 use crate::services::surveys::{self, Survey, SurveyStatus};
 use crate::services::tenant::Municipality;
@@ -270,15 +271,13 @@ async fn queue_email<C: ConnectionTrait>(
     now: i64,
 ) -> Result<bool, DbErr> {
     let token = SecretToken::generate();
-    let mut update = links
-        .municipality
-        .update_many::<invitation::Entity>()
-        .col_expr(invitation::Column::TokenHash, Expr::value(token.hash()))
-        .filter(invitation::Column::Id.eq(row.id));
-    update = match kind {
-        Kind::Invitation => {
-            update.col_expr(invitation::Column::SentAt, Expr::value(now)).filter(invitation::Column::SentAt.is_null())
-        }
+    let update = links.municipality.update_many::<invitation::Entity>().filter(invitation::Column::Id.eq(row.id));
+    let update = match kind {
+        // The first email's link replaces the placeholder hash.
+        Kind::Invitation => update
+            .col_expr(invitation::Column::TokenHash, Expr::value(token.hash()))
+            .col_expr(invitation::Column::SentAt, Expr::value(now))
+            .filter(invitation::Column::SentAt.is_null()),
         Kind::Reminder => update
             .col_expr(invitation::Column::RemindersSent, Expr::value(row.reminders_sent + 1))
             .col_expr(invitation::Column::LastReminderAt, Expr::value(now))
@@ -287,6 +286,18 @@ async fn queue_email<C: ConnectionTrait>(
     };
     if update.exec(db).await?.rows_affected != 1 {
         return Ok(false);
+    }
+    if kind == Kind::Reminder {
+        // A reminder's link is one more way in; the earlier links keep working.
+        reminder_link::ActiveModel {
+            municipality_id: Set(links.municipality.id),
+            invitation_id: Set(row.id),
+            token_hash: Set(token.hash()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
     }
     let municipality = links.municipality;
     let language = member

@@ -48,12 +48,25 @@ pub async fn lookup_token<C: ConnectionTrait>(
     municipality: &Municipality,
     token: &str,
 ) -> Result<TokenLookup, DbErr> {
-    let Some(invitation) = municipality
-        .find::<invitation::Entity>()
-        .filter(invitation::Column::TokenHash.eq(hash_token_text(token)))
-        .one(db)
-        .await?
-    else {
+    let hash = hash_token_text(token);
+    let mut found =
+        municipality.find::<invitation::Entity>().filter(invitation::Column::TokenHash.eq(&hash)).one(db).await?;
+    if found.is_none() {
+        // A link from a reminder.
+        let reminder = municipality
+            .find::<crate::entities::reminder_link::Entity>()
+            .filter(crate::entities::reminder_link::Column::TokenHash.eq(&hash))
+            .one(db)
+            .await?;
+        if let Some(link) = reminder {
+            found = municipality
+                .find::<invitation::Entity>()
+                .filter(invitation::Column::Id.eq(link.invitation_id))
+                .one(db)
+                .await?;
+        }
+    }
+    let Some(invitation) = found else {
         return Ok(TokenLookup::Inactive);
     };
     let Some(survey) = surveys::load(db, municipality, invitation.survey_id).await? else {

@@ -16,8 +16,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, DeleteMany, EntityTrait, Q
 use crate::domain::{Language, Slug};
 use crate::entities::{
     api_key, audit_event, compass_assessment, compass_framework, district, invitation, member, member_link,
-    municipality, municipality_host, outbox_email, population_margin, response, response_answer, sample, staff_session,
-    staff_user, survey,
+    municipality, municipality_host, outbox_email, population_margin, reminder_link, response, response_answer, sample,
+    staff_session, staff_user, survey,
 };
 
 /// An entity whose rows belong to one municipality.
@@ -49,6 +49,7 @@ tenant_owned!(
     survey::Entity,
     sample::Entity,
     invitation::Entity,
+    reminder_link::Entity,
     response::Entity,
     response_answer::Entity,
     outbox_email::Entity,
