@@ -25,6 +25,7 @@ on_both_backends!(
     the_results_api_leaves_small_groups_out,
     the_openapi_document_lists_every_path_and_the_bearer_scheme,
     an_editor_key_sends_a_draft_for_approval,
+    an_open_survey_takes_wording_fixes_through_the_api,
 );
 
 /// Sign in `email` (an admin of `host`) and make a key on the staff page.
@@ -635,4 +636,43 @@ async fn an_editor_key_sends_a_draft_for_approval(backend: Backend) {
         .await
         .expect("POST");
     assert_eq!(refused.status(), 403);
+}
+
+async fn an_open_survey_takes_wording_fixes_through_the_api(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "admin@alpha.test", Role::Admin).await;
+    app.add_staff(Some(&app.alpha), "other@alpha.test", Role::Admin).await;
+    let (_, author) = make_key(&app, ALPHA, "admin@alpha.test", "Forfatter", "admin").await;
+    let (_, approver) = make_key(&app, ALPHA, "other@alpha.test", "Godkjenner", "admin").await;
+    let program = app.client();
+    let ready = include_str!("../src/demo/surveys/barnehage-og-skole.json").replace("2026-09-30", "2099-09-30");
+    let created =
+        program.post(api(&app, ALPHA, "/surveys")).bearer_auth(&author).body(ready.clone()).send().await.expect("POST");
+    let id = json_of(created).await["id"].as_i64().expect("id");
+    for (key, step) in [(&approver, "approve"), (&author, "open")] {
+        let path = format!("/surveys/{id}/status/{step}");
+        let response = program.post(api(&app, ALPHA, &path)).bearer_auth(key).send().await.expect("POST");
+        assert_eq!(response.status(), 200, "{step}");
+    }
+    let put = |body: String| {
+        let request = program.put(api(&app, ALPHA, &format!("/surveys/{id}"))).bearer_auth(&author).body(body);
+        async move { request.send().await.expect("PUT") }
+    };
+    let typo = ready.replacen("\"Kindergarten and school\"", "\"Kindergartens and schools\"", 1);
+    assert_ne!(typo, ready, "the fixture has the English title");
+    assert_eq!(put(typo).await.status(), 200, "a wording fix is taken");
+    let structural = ready.replacen("\"type\": \"long_text\"", "\"type\": \"short_text\"", 1);
+    let refused = put(structural).await;
+    assert_eq!(refused.status(), 422, "a change of question type is not");
+    let blanked = ready.replacen("\"Kindergarten and school\"", "\"\"", 1);
+    assert_eq!(put(blanked).await.status(), 422, "nor is dropping a translation");
+    let actions: Vec<String> = audit_event::Entity::find()
+        .filter(audit_event::Column::Subject.eq(format!("survey:{id}")))
+        .all(&app.db)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions.iter().filter(|a| *a == "survey.text_fix").count(), 1, "{actions:?}");
 }

@@ -762,7 +762,9 @@ pub async fn take_step(
 }
 
 /// Replace a draft's definition and settings with those of a survey file
-/// (the kind must stay the same). Nothing is written when the file is invalid.
+/// (the kind must stay the same); an open survey takes the file only when
+/// it changes nothing but wording. Nothing is written when the file is
+/// invalid.
 pub async fn replace_from_file(
     db: &DatabaseConnection,
     municipality: &Municipality,
@@ -774,15 +776,28 @@ pub async fn replace_from_file(
     let (file, columns) = SurveyFile::parse(text).map_err(invalid)?;
     let transaction = crate::db::begin_write(db).await?;
     let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
-    if survey.status != SurveyStatus::Draft {
-        return Err(refused("status", "survey-error-not-editable"));
-    }
     if file.kind != audience(survey.kind) {
         return Err(invalid(FieldError::new("kind", "survey-error-kind")));
     }
+    let action = match survey.status {
+        SurveyStatus::Draft => "survey.replace",
+        // An open survey takes wording fixes only, as on the edit page.
+        SurveyStatus::Open
+            if edit::skeleton(&file.definition) == edit::skeleton(&survey.definition)
+                && columns == columns_of(&survey) =>
+        {
+            if let Some((path, language)) = validate::missing_translations(&file.definition).into_iter().next() {
+                let missing =
+                    FieldError::new(path, "survey-approve-translation").with("language", language.native_name());
+                return Err(invalid(missing));
+            }
+            "survey.text_fix"
+        }
+        SurveyStatus::Open => return Err(refused("status", "survey-error-open-structure")),
+        _ => return Err(refused("status", "survey-error-not-editable")),
+    };
     store(&transaction, municipality, id, &file.definition, &columns).await?;
-    audit::record(&transaction, Some(municipality.id), actor, "survey.replace", &format!("survey:{id}"), json!({}))
-        .await?;
+    audit::record(&transaction, Some(municipality.id), actor, action, &format!("survey:{id}"), json!({})).await?;
     let survey = load(&transaction, municipality, id).await?.ok_or(EditError::NotFound)?;
     transaction.commit().await?;
     Ok(survey)
