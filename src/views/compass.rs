@@ -779,7 +779,7 @@ fn sub_question_table(
                         @let score = assessment.scores.get(&key);
                         tr data-key=(key) {
                             th scope="row" { (key) " " (sub.text.get(language, Language::En)) }
-                            td class="numeric" { (points_of(language, score.map(|s| s.points), sub.max_points)) }
+                            td class="numeric compass-points" { (points_of(language, score.map(|s| s.points), sub.max_points)) }
                             @if let Some(previous) = previous {
                                 td class="numeric" { (change(language, sub_points(assessment, &key), sub_points(previous, &key))) }
                             }
@@ -794,7 +794,7 @@ fn sub_question_table(
                 }
                 tfoot { tr {
                     th scope="row" { (t(language, "compass-area-total")) }
-                    td class="numeric" { (points_of(language, assessment.totals.area(area.number), area.max_points)) }
+                    td class="numeric compass-points" { (points_of(language, assessment.totals.area(area.number), area.max_points)) }
                     @if let Some(previous) = previous {
                         td class="numeric" {
                             (change(language, assessment.totals.area(area.number), previous.totals.area(area.number)))
@@ -895,7 +895,7 @@ pub fn assessment_page(
                         @for area in &framework.areas {
                             tr {
                                 th scope="row" { a class="ds-link" href={ "#assessment-area-" (area.number) } { (area.number) ". " (area.name_in(language)) } }
-                                td class="numeric" { (points_of(language, totals.area(area.number), area.max_points)) }
+                                td class="numeric compass-points" { (points_of(language, totals.area(area.number), area.max_points)) }
                                 td class="numeric" { (totals.area_percent(area.number).map_or_else(|| "–".to_owned(), |v| number(language, v, 0))) }
                                 @if let Some(previous) = previous {
                                     td class="numeric" { (change(language, totals.area(area.number), previous.totals.area(area.number))) }
@@ -905,7 +905,7 @@ pub fn assessment_page(
                     }
                     tfoot { tr {
                         th scope="row" { (t(language, "total")) }
-                        td class="numeric" { (points_of(language, Some(totals.overall), totals.overall_max)) }
+                        td class="numeric compass-points" { (points_of(language, Some(totals.overall), totals.overall_max)) }
                         td class="numeric" { (number(language, totals.overall / totals.overall_max.max(1.0) * 100.0, 0)) }
                         @if let Some(previous) = previous {
                             td class="numeric" { (change(language, Some(totals.overall), Some(previous.totals.overall))) }
