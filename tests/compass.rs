@@ -1003,7 +1003,14 @@ async fn a_valid_edit_updates_totals_and_is_audited_and_viewers_cannot_edit(back
     let token = csrf_token(&viewer, &app.url(ALPHA, "/staff/compass")).await;
     let mut pairs = assessment_form(&ks(), "1");
     pairs.push(("csrf".to_owned(), token));
-    assert_eq!(viewer.post(&url).form(&pairs).send().await.expect("POST").status(), 403);
+    let (status, refused) = body(viewer.post(&url).form(&pairs).send().await.expect("POST")).await;
+    assert_eq!(status, 403);
+    assert!(
+        refused.contains("Ingen tilgang") && !refused.contains("Skjemaet er utløpt"),
+        "refused for the role: {refused}"
+    );
+    let updates = audit_event::Entity::find().all(&app.db).await.expect("audit");
+    assert_eq!(updates.iter().filter(|a| a.action == "compass.assessment.update").count(), 1);
     let page = app.url(ALPHA, &format!("/staff/compass/assessments/{older}"));
     let (status, older_page) = body(viewer.get(&page).send().await.expect("GET")).await;
     assert_eq!(status, 200);
