@@ -6,7 +6,7 @@ mod common;
 use common::fixtures::{SurveyRow, insert_invitations, insert_margins, insert_response, insert_survey};
 use common::{ALPHA, BETA, Backend, TestApp, csrf_token, spawn_app};
 use radslag::domain::Role;
-use radslag::domain::compass::{AssessmentInput, Framework};
+use radslag::domain::compass::{AssessmentInput, Framework, format_points};
 use radslag::entities::{audit_event, compass_assessment, compass_framework};
 use radslag::services::audit::Actor;
 use radslag::services::compass;
@@ -725,6 +725,300 @@ async fn api_carries_assessments_with_trends_suppression_and_indicators(backend:
     assert!(row.contains(">+7,5<"), "{row}");
 }
 
+/// Record an assessment of ks-2016 for Alpha: `points(key)` and a comment
+/// `"{prefix} {key}"` for every sub-question. Returns its id.
+async fn record_ks(app: &TestApp, date: &str, points: impl Fn(&str) -> &'static str, prefix: &str) -> i32 {
+    let framework = ks();
+    let mut input = AssessmentInput {
+        assessed_on: date.into(),
+        assessor: "KS-Konsulent".into(),
+        kind: "external".into(),
+        ..Default::default()
+    };
+    for area in &framework.areas {
+        for sub in &area.sub_questions {
+            let key = sub.key(area);
+            input.points.insert(key.clone(), points(&key).into());
+            input.comments.insert(key.clone(), format!("{prefix} {key}"));
+        }
+    }
+    compass::record_assessment(&app.db, &app.alpha, &framework, &input, Actor::System).await.expect("assessment")
+}
+
+/// Two assessments: all 2 points in 2024; all 3 in 2025 except 1.4 = 6,1 and
+/// 1.5 = 8. Area 1: 10 → 23.1 (+13.1); overall 90 → 143.1 (+53.1).
+async fn two_ks_assessments(app: &TestApp) -> (i32, i32) {
+    let older = record_ks(app, "2024-05-02", |_| "2", "Eldre merknad").await;
+    let latest = record_ks(
+        app,
+        "2025-05-02",
+        |key| match key {
+            "1.4" => "6,1",
+            "1.5" => "8",
+            _ => "3",
+        },
+        "Merknad",
+    )
+    .await;
+    (older, latest)
+}
+
+/// The `<tr>` of sub-question `key` in the table with `table_id`.
+fn sub_row<'a>(html: &'a str, table_id: &str, key: &str) -> &'a str {
+    let table = &html[html.find(&format!("id=\"{table_id}\"")).unwrap_or_else(|| panic!("{table_id}"))..];
+    let row = &table[table.find(&format!("<tr data-key=\"{key}\">")).unwrap_or_else(|| panic!("row {key}"))..];
+    &row[..row.find("</tr>").expect("row end")]
+}
+
+/// The `<tfoot>` of the table with `table_id`.
+fn table_foot<'a>(html: &'a str, table_id: &str) -> &'a str {
+    let table = &html[html.find(&format!("id=\"{table_id}\"")).unwrap_or_else(|| panic!("{table_id}"))..];
+    let foot = &table[table.find("<tfoot>").expect("tfoot")..];
+    &foot[..foot.find("</tfoot>").expect("tfoot end")]
+}
+
+fn nb_points(value: f64) -> String {
+    format_points(value).replace('.', ",")
+}
+
+async fn assessment_page_shows_every_sub_question_with_totals_and_change(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (older, latest) = two_ks_assessments(&app).await;
+    app.add_staff(Some(&app.alpha), "viewer@alpha.test", Role::Viewer).await;
+    let viewer = app.signed_in(ALPHA, "viewer@alpha.test").await;
+
+    let (status, list) = body(viewer.get(app.url(ALPHA, "/staff/compass")).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(list.contains(&format!("href=\"/staff/compass/assessments/{latest}\"")), "history links to the page");
+    assert!(list.contains(&format!("href=\"/staff/compass/assessments/{older}\"")));
+
+    let url = app.url(ALPHA, &format!("/staff/compass/assessments/{latest}"));
+    let (status, page) = body(viewer.get(&url).send().await.expect("GET")).await;
+    assert_eq!(status, 200, "any staff role may read");
+    assert!(page.contains("Vurdering 2025-05-02"), "{page}");
+    assert!(page.contains("KS-Konsulent") && page.contains("Ekstern vurdering"));
+    assert!(!page.contains("/edit\""), "a viewer gets no edit link");
+    let framework = ks();
+    for area in &framework.areas {
+        for sub in &area.sub_questions {
+            let key = sub.key(area);
+            let row = sub_row(&page, &format!("assessment-area-{}-table", area.number), &key);
+            let expected = match key.as_str() {
+                "1.4" => "6,1",
+                "1.5" => "8",
+                _ => "3",
+            };
+            assert!(row.contains(&format!(">{expected} / {}<", nb_points(sub.max_points))), "{row}");
+            assert!(row.contains(&format!("Merknad {key}<")), "{row}");
+            assert!(!row.contains("Eldre merknad"), "{row}");
+        }
+    }
+    assert!(sub_row(&page, "assessment-area-1-table", "1.4").contains(">+4,1<"));
+    assert!(sub_row(&page, "assessment-area-1-table", "1.5").contains(">+6<"));
+    assert!(sub_row(&page, "assessment-area-2-table", "2.1").contains(">+1<"));
+    let area_1 = table_foot(&page, "assessment-area-1-table");
+    assert!(area_1.contains(">23,1 / 100<") && area_1.contains(">+13,1<"), "{area_1}");
+    let overall = table_foot(&page, "assessment-areas");
+    assert!(overall.contains(">143,1 / 800<") && overall.contains(">+53,1<"), "{overall}");
+    assert!(page.contains("<th scope=\"col\" class=\"numeric\">Endring siden 2024-05-02</th>"), "{page}");
+    assert!(
+        page.contains("<caption id=\"assessment-area-1-caption\">1. Offentlighet og demokrati: poeng og kommentar")
+    );
+
+    // The first assessment has nothing to compare with: no change column.
+    let url = app.url(ALPHA, &format!("/staff/compass/assessments/{older}"));
+    let (status, first) = body(viewer.get(&url).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(first.contains("første vurderingen"), "{first}");
+    assert!(!first.contains("Endring siden"), "{first}");
+    assert!(sub_row(&first, "assessment-area-1-table", "1.4").contains("Eldre merknad 1.4"));
+    assert!(table_foot(&first, "assessment-areas").contains(">90 / 800<"));
+
+    // Unknown ids and other municipalities' assessments are not found.
+    let missing = viewer.get(app.url(ALPHA, "/staff/compass/assessments/999999")).send().await.expect("GET");
+    assert_eq!(missing.status(), 404);
+    let beta = admin_client(&app, BETA, &app.beta).await;
+    let url = app.url(BETA, &format!("/staff/compass/assessments/{latest}"));
+    assert_eq!(beta.get(&url).send().await.expect("GET").status(), 404);
+    assert_eq!(
+        app.client().get(app.url(ALPHA, "/staff/compass/assessments/1")).send().await.expect("GET").status(),
+        303
+    );
+}
+
+async fn public_page_and_api_show_the_latest_sub_question_points_and_comments(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    two_ks_assessments(&app).await;
+    for (query, intro) in
+        [("", "Poeng og kommentarer per delspørsmål"), ("?lang=en", "Points and comments per sub-question")]
+    {
+        let url = app.url(ALPHA, &format!("/kompass{query}"));
+        let (status, page) = body(app.client().get(url).send().await.expect("GET")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(intro), "{page}");
+        assert!(page.contains("<details class=\"compass-sub-details\" id=\"compass-sub-1\">"), "{page}");
+        let framework = ks();
+        for area in &framework.areas {
+            for sub in &area.sub_questions {
+                let key = sub.key(area);
+                let row = sub_row(&page, &format!("compass-sub-area-{}-table", area.number), &key);
+                assert!(row.contains(&format!("Merknad {key}<")), "{row}");
+            }
+        }
+        assert!(!page.contains("Eldre merknad"), "only the latest assessment's comments");
+    }
+    let (_, page) = body(app.client().get(app.url(ALPHA, "/kompass")).send().await.expect("GET")).await;
+    let row = sub_row(&page, "compass-sub-area-1-table", "1.4");
+    assert!(row.contains(">6,1 / 22,5<") && row.contains(">+4,1<"), "{row}");
+
+    let json = compass_json(&app, ALPHA).await;
+    let latest = &json["assessments"][0];
+    assert_eq!(latest["assessed_on"], "2025-05-02");
+    let subs = latest["areas"][0]["sub_questions"].as_array().expect("sub-questions");
+    assert_eq!(subs.len(), 5);
+    let sub = &subs[3];
+    assert_eq!((sub["key"].as_str(), sub["number"].as_u64()), (Some("1.4"), Some(4)));
+    assert_eq!(sub["comment"], "Merknad 1.4");
+    assert!(sub["text"]["nb"].is_string(), "{sub}");
+    let close = |value: &serde_json::Value, expected: f64| value.as_f64().is_some_and(|v| (v - expected).abs() < 1e-9);
+    assert!(close(&sub["points"], 6.1) && close(&sub["change"], 4.1), "{sub}");
+    assert!(close(&sub["max_points"], 22.5), "{sub}");
+    let total: usize = latest["areas"]
+        .as_array()
+        .expect("areas")
+        .iter()
+        .map(|a| a["sub_questions"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(total, 45, "every sub-question of every area");
+    assert!(json["assessments"][1]["areas"][0]["sub_questions"][0]["change"].is_null(), "nothing older to compare");
+}
+
+/// The edit form's fields as posted, with `changes` applied.
+async fn edit_pairs(client: &reqwest::Client, url: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let html = client.get(url).send().await.expect("GET").text().await.expect("body");
+    let mut pairs = vec![("csrf".to_owned(), common::csrf_from(&html))];
+    pairs.push(("assessed_on".to_owned(), "2025-05-02".to_owned()));
+    pairs.push(("assessor".to_owned(), "KS-Konsulent".to_owned()));
+    pairs.push(("kind".to_owned(), "external".to_owned()));
+    let framework = ks();
+    for area in &framework.areas {
+        for sub in &area.sub_questions {
+            let key = sub.key(area);
+            let field = AssessmentInput::points_field(&key);
+            // The form is prefilled with what was recorded.
+            let marker = format!("name=\"{field}\" type=\"text\" value=\"");
+            let start = html.find(&marker).unwrap_or_else(|| panic!("{field} in form")) + marker.len();
+            let value = &html[start..start + html[start..].find('"').expect("quote")];
+            pairs.push((field, value.to_owned()));
+            pairs.push((AssessmentInput::comment_field(&key), format!("Merknad {key}")));
+        }
+    }
+    for (name, value) in changes {
+        for pair in pairs.iter_mut().filter(|(n, _)| n == name) {
+            pair.1 = (*value).to_owned();
+        }
+    }
+    pairs
+}
+
+async fn an_invalid_edit_is_rejected_next_to_the_field_and_changes_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (_, latest) = two_ks_assessments(&app).await;
+    let before = compass_assessment::Entity::find_by_id(latest).one(&app.db).await.expect("row").expect("stored");
+    let client = admin_client(&app, ALPHA, &app.alpha).await;
+    let url = app.url(ALPHA, &format!("/staff/compass/assessments/{latest}/edit"));
+    let (status, form) = body(client.get(&url).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("Rett opp vurderingen 2025-05-02"), "{form}");
+    assert!(form.contains("name=\"points_1.4\" type=\"text\" value=\"6,1\""), "prefilled in the user's language");
+    assert!(form.contains("value=\"Merknad 1.4\""), "comments prefilled");
+
+    let pairs = edit_pairs(&client, &url, &[("points_1.5", "12"), ("points_1.1", "9"), ("comment_1.1", "Ny")]).await;
+    let (status, page) = body(client.post(&url).form(&pairs).send().await.expect("POST")).await;
+    assert_eq!(status, 422);
+    let field_error = "<p class=\"ds-validation-message\" data-color=\"danger\" id=\"field-points-1-5-error\">\
+                       Poengene for 1.5 må være mellom 0 og 10.</p>";
+    assert!(page.contains(field_error), "{page}");
+    assert!(page.contains("href=\"#field-points-1-5\""), "error summary links to the field");
+    assert!(page.contains("value=\"12\""), "typed values are kept");
+    let after = compass_assessment::Entity::find_by_id(latest).one(&app.db).await.expect("row").expect("stored");
+    assert_eq!(after, before, "nothing half-written");
+    let audits = audit_event::Entity::find().all(&app.db).await.expect("audit");
+    assert!(!audits.iter().any(|a| a.action == "compass.assessment.update"));
+
+    // In English (the choice is remembered), numbers and messages follow the language.
+    let english = format!("{url}?lang=en");
+    let pairs = edit_pairs(&client, &english, &[("points_2.1", "lots"), ("points_1.1", "99")]).await;
+    let (status, page) = body(client.post(&url).form(&pairs).send().await.expect("POST")).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("The points for 2.1 must be a number."), "{page}");
+    assert!(page.contains("The points for 1.1 must be between 0 and 22.5."), "{page}");
+    let after = compass_assessment::Entity::find_by_id(latest).one(&app.db).await.expect("row").expect("stored");
+    assert_eq!(after, before);
+}
+
+async fn a_valid_edit_updates_totals_and_is_audited_and_viewers_cannot_edit(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (older, latest) = two_ks_assessments(&app).await;
+    let client = admin_client(&app, ALPHA, &app.alpha).await;
+    let url = app.url(ALPHA, &format!("/staff/compass/assessments/{latest}/edit"));
+    // 1.1: 3 → 10,5; area 1: 23.1 → 30.6; overall 143.1 → 150.6.
+    let pairs =
+        edit_pairs(&client, &url, &[("points_1.1", "10,5"), ("comment_1.1", "Rettet: strategien er vedtatt")]).await;
+    let response = client.post(&url).form(&pairs).send().await.expect("POST");
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], format!("/staff/compass/assessments/{latest}?saved=1").as_str());
+
+    let detail = app.url(ALPHA, &format!("/staff/compass/assessments/{latest}?saved=1"));
+    let (status, page) = body(client.get(&detail).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Vurderingen er rettet."), "{page}");
+    let row = sub_row(&page, "assessment-area-1-table", "1.1");
+    assert!(
+        row.contains(">10,5 / 22,5<") && row.contains("Rettet: strategien er vedtatt<") && row.contains(">+8,5<"),
+        "{row}"
+    );
+    assert!(table_foot(&page, "assessment-area-1-table").contains(">30,6 / 100<"));
+    assert!(table_foot(&page, "assessment-areas").contains(">150,6 / 800<"));
+    let json = compass_json(&app, ALPHA).await;
+    assert!(json["assessments"][0]["total"].as_f64().is_some_and(|t| (t - 150.6).abs() < 1e-9), "{json}");
+    assert_eq!(compass_assessment::Entity::find().count(&app.db).await.expect("count"), 2, "corrected, not added");
+
+    let audits = audit_event::Entity::find().all(&app.db).await.expect("audit");
+    let update: Vec<_> = audits.iter().filter(|a| a.action == "compass.assessment.update").collect();
+    assert_eq!(update.len(), 1);
+    assert_eq!(update[0].municipality_id, Some(app.alpha.id));
+    assert_eq!(update[0].subject, format!("compass_assessment:{latest}"));
+
+    // Moving it onto the other assessment's date, assessor and kind is a duplicate.
+    let pairs = edit_pairs(&client, &url, &[("assessed_on", "2024-05-02")]).await;
+    let (status, page) = body(client.post(&url).form(&pairs).send().await.expect("POST")).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("allerede registrert"), "{page}");
+
+    // A viewer may read but not edit; the older one stays as it was.
+    app.add_staff(Some(&app.alpha), "viewer@alpha.test", Role::Viewer).await;
+    let viewer = app.signed_in(ALPHA, "viewer@alpha.test").await;
+    assert_eq!(viewer.get(&url).send().await.expect("GET").status(), 403);
+    let token = csrf_token(&viewer, &app.url(ALPHA, "/staff/compass")).await;
+    let mut pairs = assessment_form(&ks(), "1");
+    pairs.push(("csrf".to_owned(), token));
+    let (status, refused) = body(viewer.post(&url).form(&pairs).send().await.expect("POST")).await;
+    assert_eq!(status, 403);
+    assert!(
+        refused.contains("Ingen tilgang") && !refused.contains("Skjemaet er utløpt"),
+        "refused for the role: {refused}"
+    );
+    let updates = audit_event::Entity::find().all(&app.db).await.expect("audit");
+    assert_eq!(updates.iter().filter(|a| a.action == "compass.assessment.update").count(), 1);
+    let page = app.url(ALPHA, &format!("/staff/compass/assessments/{older}"));
+    let (status, older_page) = body(viewer.get(&page).send().await.expect("GET")).await;
+    assert_eq!(status, 200);
+    assert!(table_foot(&older_page, "assessment-areas").contains(">90 / 800<"));
+    let stored = compass_assessment::Entity::find_by_id(latest).one(&app.db).await.expect("row").expect("stored");
+    assert!(stored.scores.contains("10.5"), "{}", stored.scores);
+}
+
 on_both_backends!(
     admin_records_an_assessment_and_totals_are_computed,
     invalid_assessment_points_are_rejected_and_nothing_stored,
@@ -738,4 +1032,8 @@ on_both_backends!(
     an_imported_framework_can_be_chosen_in_settings,
     public_page_and_api_have_a_clear_empty_state,
     api_carries_assessments_with_trends_suppression_and_indicators,
+    assessment_page_shows_every_sub_question_with_totals_and_change,
+    public_page_and_api_show_the_latest_sub_question_points_and_comments,
+    an_invalid_edit_is_rejected_next_to_the_field_and_changes_nothing,
+    a_valid_edit_updates_totals_and_is_audited_and_viewers_cannot_edit,
 );

@@ -257,6 +257,32 @@ impl AssessmentInput {
         format!("comment_{key}")
     }
 
+    /// The form filled with a recorded assessment, points written in full
+    /// precision with the language's decimal mark (so saving unchanged
+    /// values stores the same numbers).
+    pub fn prefilled(
+        assessed_on: &str,
+        assessor: &str,
+        kind: AssessmentKind,
+        scores: &BTreeMap<String, SubScore>,
+        language: Language,
+    ) -> Self {
+        let mark = |value: f64| {
+            let text = value.to_string();
+            if language == Language::En { text } else { text.replace('.', ",") }
+        };
+        Self {
+            assessed_on: assessed_on.to_owned(),
+            assessor: assessor.to_owned(),
+            kind: kind.code().to_owned(),
+            points: scores.iter().map(|(key, score)| (key.clone(), mark(score.points))).collect(),
+            comments: scores
+                .iter()
+                .filter_map(|(key, score)| score.comment.as_ref().map(|c| (key.clone(), c.clone())))
+                .collect(),
+        }
+    }
+
     /// Build from posted `(name, value)` pairs.
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         let mut input = Self::default();

@@ -248,6 +248,115 @@ pub async fn assessments<C: ConnectionTrait>(
         .collect()
 }
 
+/// One assessment with the framework it was made under and the assessment
+/// before it (same framework), for the detail page.
+#[derive(Debug, Clone)]
+pub struct AssessmentDetail {
+    /// The framework the assessment scores.
+    pub framework: Framework,
+    /// The assessment.
+    pub assessment: StoredAssessment,
+    /// The next older assessment of the same framework, if any.
+    pub previous: Option<StoredAssessment>,
+}
+
+/// The framework with `key` the municipality knows (shipped first, then its
+/// newest import), if any.
+async fn framework_by_key<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    key: &str,
+) -> Result<Option<Framework>, DbErr> {
+    Ok(frameworks(db, municipality).await?.into_iter().find(|f| f.key == key))
+}
+
+/// One of the municipality's assessments with the one before it; `None` when
+/// the id belongs to no assessment of this municipality (or its framework is
+/// no longer known).
+pub async fn assessment_detail<C: ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    id: i32,
+) -> Result<Option<AssessmentDetail>, DbErr> {
+    let Some(row) =
+        municipality.find::<compass_assessment::Entity>().filter(compass_assessment::Column::Id.eq(id)).one(db).await?
+    else {
+        return Ok(None);
+    };
+    let Some(framework) = framework_by_key(db, municipality, &row.framework).await? else { return Ok(None) };
+    let history = assessments(db, municipality, &framework).await?;
+    let Some(index) = history.iter().position(|a| a.id == id) else { return Ok(None) };
+    let previous = history.get(index + 1).cloned();
+    let assessment = history[index].clone();
+    Ok(Some(AssessmentDetail { framework, assessment, previous }))
+}
+
+/// Correct a recorded assessment: the same checks as a new one (and no
+/// duplicate of another), stored with an audit row in one transaction.
+/// Nothing changes when a value is invalid.
+pub async fn update_assessment(
+    db: &DatabaseConnection,
+    municipality: &Municipality,
+    detail: &AssessmentDetail,
+    input: &AssessmentInput,
+    actor: Actor,
+) -> Result<(), ChangeError> {
+    let framework = &detail.framework;
+    let id = detail.assessment.id;
+    let assessment = Assessment::parse(framework, input, surveys::today())?;
+    let scores = serde_json::to_string(&assessment.scores).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let transaction = crate::db::begin_write(db).await?;
+    let row = municipality
+        .find::<compass_assessment::Entity>()
+        .filter(compass_assessment::Column::Id.eq(id))
+        .one(&transaction)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("compass_assessment {id}")))?;
+    let duplicate = municipality
+        .find::<compass_assessment::Entity>()
+        .filter(compass_assessment::Column::Id.ne(id))
+        .filter(compass_assessment::Column::Framework.eq(&assessment.framework))
+        .filter(compass_assessment::Column::AssessedOn.eq(assessment.assessed_on_text()))
+        .filter(compass_assessment::Column::Assessor.eq(&assessment.assessor))
+        .filter(compass_assessment::Column::Kind.eq(assessment.kind.code()))
+        .one(&transaction)
+        .await?;
+    if duplicate.is_some() {
+        return Err(Invalid(vec![FieldError::new("assessed_on", "compass-error-duplicate")]).into());
+    }
+    let mut active: compass_assessment::ActiveModel = row.into();
+    active.assessed_on = Set(assessment.assessed_on_text());
+    active.assessor = Set(assessment.assessor.clone());
+    active.kind = Set(assessment.kind.code().to_owned());
+    active.scores = Set(scores);
+    active.update(&transaction).await?;
+    let changed: Vec<&String> = assessment
+        .scores
+        .iter()
+        .filter(|(key, score)| detail.assessment.scores.get(*key) != Some(*score))
+        .map(|(key, _)| key)
+        .collect();
+    let details = json!({
+        "framework": assessment.framework,
+        "assessed_on": assessment.assessed_on_text(),
+        "kind": assessment.kind.code(),
+        "total_before": detail.assessment.totals.overall,
+        "total": totals(framework, &assessment.scores).overall,
+        "sub_questions_changed": changed,
+    });
+    audit::record(
+        &transaction,
+        Some(municipality.id),
+        actor,
+        "compass.assessment.update",
+        &format!("compass_assessment:{id}"),
+        details,
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
 /// A survey that is evidence for an area.
 #[derive(Debug, Clone)]
 pub struct EvidenceSurvey {

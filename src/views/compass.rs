@@ -4,12 +4,14 @@
 use maud::{Markup, html};
 
 use crate::domain::Language;
-use crate::domain::compass::{AssessmentInput, AssessmentKind, Framework, Totals, format_points};
+use crate::domain::compass::{
+    Area as FrameworkArea, AssessmentInput, AssessmentKind, Framework, Totals, format_points,
+};
 use crate::domain::survey::LadderStep;
 use crate::domain::validation::Invalid;
 use crate::entities::compass_framework;
 use crate::i18n::{field_error, t, t_with};
-use crate::services::compass::{Overview, ResidentScore, StoredAssessment, YearIndicators};
+use crate::services::compass::{AssessmentDetail, Overview, ResidentScore, StoredAssessment, YearIndicators};
 use crate::services::staff::StaffUser;
 use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
 use crate::views::layout::{Area, Page, render};
@@ -439,6 +441,9 @@ pub fn public_page(state: &AppState, context: &RequestContext, overview: &Overvi
                 (radar_chart(language, &overview.framework, latest.map(|a| &a.totals), &overview.resident))
                 (areas_table(language, overview))
             }
+            @if let Some(latest) = latest {
+                (public_sub_questions(language, &overview.framework, latest, overview.assessments.get(1)))
+            }
         }
         section aria-labelledby="compass-history-heading" {
             h2 class="ds-heading" data-size="md" id="compass-history-heading" { (t(language, "compass-history-heading")) }
@@ -576,7 +581,9 @@ pub fn staff_page(
                     tbody {
                         @for assessment in &view.overview.assessments {
                             tr {
-                                th scope="row" { (assessment.assessed_on) }
+                                th scope="row" {
+                                    a class="ds-link" href={ "/staff/compass/assessments/" (assessment.id) } { (assessment.assessed_on) }
+                                }
                                 td { (assessment.assessor) }
                                 td { (kind_label(language, assessment.kind)) }
                                 td class="numeric" { (points(language, assessment.totals.overall)) " / " (points(language, assessment.totals.overall_max)) }
@@ -654,18 +661,30 @@ pub fn assessment_form(
     framework: &Framework,
     input: &AssessmentInput,
     errors: Option<&Invalid>,
+    editing: Option<&StoredAssessment>,
 ) -> Markup {
     let language = context.language;
-    let title = t(language, "compass-new-assessment");
+    let title = match editing {
+        Some(assessment) => t_with(language, "compass-edit-title", &[("date", assessment.assessed_on.clone())]),
+        None => t(language, "compass-new-assessment"),
+    };
+    let action = match editing {
+        Some(assessment) => format!("/staff/compass/assessments/{}/edit", assessment.id),
+        None => "/staff/compass/assessments/new".to_owned(),
+    };
+    let save = if editing.is_some() { "compass-save-correction" } else { "compass-save-assessment" };
     let localized_errors = localized(language, errors);
     let errors = localized_errors.as_ref();
     let kind_error = errors.and_then(|e| e.for_field("kind"));
     let content = html! {
         h1 class="ds-heading" data-size="lg" { (title) }
         p class="ds-paragraph" { (t_with(language, "compass-framework-used", &[("framework", framework.name_in(language).to_owned())])) }
+        @if editing.is_some() {
+            p class="ds-paragraph" { (t(language, "compass-edit-intro")) }
+        }
         p class="ds-paragraph" { (t(language, "compass-form-intro")) }
         (error_summary(language, errors))
-        form method="post" action="/staff/compass/assessments/new" class="stack" {
+        form method="post" action=(action) class="stack" {
             (csrf_field(context))
             (TextField { name: "assessed_on", label: t(language, "compass-date"), value: &input.assessed_on, input_type: "date",
                 autocomplete: "off", hint: Some(t(language, "compass-date-hint")), required: true }.render(language, errors))
@@ -715,7 +734,193 @@ pub fn assessment_form(
                     }
                 }
             }
-            button class="ds-button" data-variant="primary" type="submit" { (t(language, "compass-save-assessment")) }
+            button class="ds-button" data-variant="primary" type="submit" { (t(language, save)) }
+        }
+    };
+    render(state, &Page { context, title, area: Area::Staff, staff: Some(user) }, content)
+}
+
+/// Points of a sub-question or area as `6,1 / 22,5`, or `–` when absent.
+fn points_of(language: Language, value: Option<f64>, max: f64) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{} / {}", points(language, v), points(language, max)))
+}
+
+/// One area's sub-questions in an assessment: points of the maximum, the
+/// change since `previous` (a column only when there is one), the comment,
+/// and the area total. `id_prefix` keeps the caption ids unique on the page.
+fn sub_question_table(
+    language: Language,
+    area: &FrameworkArea,
+    assessment: &StoredAssessment,
+    previous: Option<&StoredAssessment>,
+    id_prefix: &str,
+) -> Markup {
+    let caption_id = format!("{id_prefix}-area-{}-caption", area.number);
+    let sub_points = |a: &StoredAssessment, key: &str| a.scores.get(key).map(|s| s.points);
+    html! {
+        div class="table-scroll" tabindex="0" role="region" aria-labelledby=(caption_id) {
+            table class="ds-table" data-border id={ (id_prefix) "-area-" (area.number) "-table" } {
+                caption id=(caption_id) {
+                    (t_with(language, "compass-sub-caption", &[("area", format!("{}. {}", area.number, area.name_in(language)))]))
+                }
+                thead { tr {
+                    th scope="col" { (t(language, "compass-sub-question")) }
+                    th scope="col" class="numeric" { (t(language, "compass-points")) }
+                    @if let Some(previous) = previous {
+                        th scope="col" class="numeric" {
+                            (t_with(language, "compass-change-since", &[("date", previous.assessed_on.clone())]))
+                        }
+                    }
+                    th scope="col" { (t(language, "compass-comment")) }
+                } }
+                tbody {
+                    @for sub in &area.sub_questions {
+                        @let key = sub.key(area);
+                        @let score = assessment.scores.get(&key);
+                        tr data-key=(key) {
+                            th scope="row" { (key) " " (sub.text.get(language, Language::En)) }
+                            td class="numeric compass-points" { (points_of(language, score.map(|s| s.points), sub.max_points)) }
+                            @if let Some(previous) = previous {
+                                td class="numeric" { (change(language, sub_points(assessment, &key), sub_points(previous, &key))) }
+                            }
+                            td {
+                                @match score.and_then(|s| s.comment.as_deref()) {
+                                    Some(comment) => { (comment) }
+                                    None => { span class="muted" { (t(language, "compass-no-comment")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                tfoot { tr {
+                    th scope="row" { (t(language, "compass-area-total")) }
+                    td class="numeric compass-points" { (points_of(language, assessment.totals.area(area.number), area.max_points)) }
+                    @if let Some(previous) = previous {
+                        td class="numeric" {
+                            (change(language, assessment.totals.area(area.number), previous.totals.area(area.number)))
+                        }
+                    }
+                    td {}
+                } }
+            }
+        }
+    }
+}
+
+/// On `/kompass`: the latest assessment's points and comments per
+/// sub-question, one `<details>` per area (no script needed).
+fn public_sub_questions(
+    language: Language,
+    framework: &Framework,
+    latest: &StoredAssessment,
+    previous: Option<&StoredAssessment>,
+) -> Markup {
+    html! {
+        h3 class="ds-heading" data-size="sm" id="compass-sub-heading" { (t(language, "compass-public-sub-heading")) }
+        p class="ds-paragraph" { (t(language, "compass-public-sub-intro")) }
+        @for area in &framework.areas {
+            details class="compass-sub-details" id={ "compass-sub-" (area.number) } {
+                summary {
+                    (area.number) ". " (area.name_in(language)) ": "
+                    (points_of(language, latest.totals.area(area.number), area.max_points))
+                }
+                (sub_question_table(language, area, latest, previous, "compass-sub"))
+            }
+        }
+    }
+}
+
+/// The staff page of one assessment, `/staff/compass/assessments/{id}`.
+pub fn assessment_page(
+    state: &AppState,
+    context: &RequestContext,
+    user: &StaffUser,
+    detail: &AssessmentDetail,
+    notice: Option<&'static str>,
+) -> Markup {
+    let language = context.language;
+    let assessment = &detail.assessment;
+    let previous = detail.previous.as_ref();
+    let framework = &detail.framework;
+    let title = t_with(language, "compass-assessment-title", &[("date", assessment.assessed_on.clone())]);
+    let admin = user.role == crate::domain::Role::Admin;
+    let totals = &assessment.totals;
+    let content = html! {
+        p class="ds-paragraph" { a class="ds-link" href="/staff/compass" { (t(language, "compass-back")) } }
+        h1 class="ds-heading" data-size="lg" { (title) }
+        @if let Some(key) = notice {
+            (alert("success", html! { p class="ds-paragraph" role="status" { (t(language, key)) } }))
+        }
+        dl class="compass-facts" id="assessment-facts" {
+            dt { (t(language, "compass-date")) } dd { (assessment.assessed_on) }
+            dt { (t(language, "compass-kind")) } dd { (kind_label(language, assessment.kind)) }
+            dt { (t(language, "compass-assessor")) } dd { (assessment.assessor) }
+            dt { (t(language, "total")) } dd id="assessment-total" { (points_of(language, Some(totals.overall), totals.overall_max)) }
+        }
+        p class="ds-paragraph" {
+            (t_with(language, "compass-framework-used", &[("framework", framework.name_in(language).to_owned())]))
+        }
+        p class="ds-paragraph" {
+            @match previous {
+                Some(previous) => {
+                    (t_with(language, "compass-compared-with", &[
+                        ("date", previous.assessed_on.clone()),
+                        ("kind", kind_label(language, previous.kind)),
+                    ]))
+                }
+                None => { (t(language, "compass-no-previous")) }
+            }
+        }
+        @if admin {
+            p class="ds-paragraph" {
+                a class="ds-link" href={ "/staff/compass/assessments/" (assessment.id) "/edit" } { (t(language, "compass-edit-assessment")) }
+            }
+        }
+        section aria-labelledby="assessment-areas-heading" {
+            h2 class="ds-heading" data-size="md" id="assessment-areas-heading" { (t(language, "compass-areas-heading")) }
+            div class="table-scroll" tabindex="0" role="region" aria-labelledby="assessment-areas-caption" {
+                table class="ds-table" data-border id="assessment-areas" {
+                    caption id="assessment-areas-caption" { (t(language, "compass-assessment-areas-caption")) }
+                    thead { tr {
+                        th scope="col" { (t(language, "compass-area")) }
+                        th scope="col" class="numeric" { (t(language, "compass-points")) }
+                        th scope="col" class="numeric" { (t(language, "compass-official-percent")) }
+                        @if let Some(previous) = previous {
+                            th scope="col" class="numeric" {
+                                (t_with(language, "compass-change-since", &[("date", previous.assessed_on.clone())]))
+                            }
+                        }
+                    } }
+                    tbody {
+                        @for area in &framework.areas {
+                            tr {
+                                th scope="row" { a class="ds-link" href={ "#assessment-area-" (area.number) } { (area.number) ". " (area.name_in(language)) } }
+                                td class="numeric compass-points" { (points_of(language, totals.area(area.number), area.max_points)) }
+                                td class="numeric" { (totals.area_percent(area.number).map_or_else(|| "–".to_owned(), |v| number(language, v, 0))) }
+                                @if let Some(previous) = previous {
+                                    td class="numeric" { (change(language, totals.area(area.number), previous.totals.area(area.number))) }
+                                }
+                            }
+                        }
+                    }
+                    tfoot { tr {
+                        th scope="row" { (t(language, "total")) }
+                        td class="numeric compass-points" { (points_of(language, Some(totals.overall), totals.overall_max)) }
+                        td class="numeric" { (number(language, totals.overall / totals.overall_max.max(1.0) * 100.0, 0)) }
+                        @if let Some(previous) = previous {
+                            td class="numeric" { (change(language, Some(totals.overall), Some(previous.totals.overall))) }
+                        }
+                    } }
+                }
+            }
+        }
+        @for area in &framework.areas {
+            section aria-labelledby={ "assessment-area-" (area.number) "-heading" } id={ "assessment-area-" (area.number) } {
+                h2 class="ds-heading" data-size="sm" id={ "assessment-area-" (area.number) "-heading" } {
+                    (area.number) ". " (area.name_in(language))
+                }
+                (sub_question_table(language, area, assessment, previous, "assessment"))
+            }
         }
     };
     render(state, &Page { context, title, area: Area::Staff, staff: Some(user) }, content)

@@ -820,8 +820,9 @@ mod journeys {
         editor.finish().await;
     }
 
-    /// The public compass page (radar and trend charts, tables) in two
-    /// languages, and the staff compass pages with a failed assessment.
+    /// The public compass page (radar and trend charts, tables, the latest
+    /// assessment's sub-questions) in two languages, and the staff compass
+    /// pages: an assessment's page, its edit form, and a failed assessment.
     pub async fn compass_pages_pass_the_checks() {
         use radslag::domain::compass::{AssessmentInput, Framework};
         let Some(app) = spawn_app(Backend::Sqlite).await else { return };
@@ -839,6 +840,7 @@ mod journeys {
                     input.points.insert(sub.key(area), points.into());
                 }
             }
+            input.comments.insert("1.4".into(), format!("Innbyggerpanelet ga {points} poeng ({date})"));
             radslag::services::compass::record_assessment(
                 &app.db,
                 &app.alpha,
@@ -853,6 +855,9 @@ mod journeys {
         public.goto(ALPHA, "/kompass").await;
         assert_eq!(public.heading().await, "Kommunekompasset");
         public.check_page("kompass-nb").await;
+        // The sub-question tables of the latest assessment, opened.
+        public.script("document.querySelectorAll('details.compass-sub-details').forEach(d => d.open = true);").await;
+        public.check_page("kompass-nb-sub-questions").await;
         public.goto(ALPHA, "/kompass?lang=en").await;
         public.check_page("kompass-en").await;
         public.finish().await;
@@ -865,6 +870,12 @@ mod journeys {
         staff.click_link("Kompasset").await;
         assert_eq!(staff.path().await, "/staff/compass");
         staff.check_page("staff-compass").await;
+        staff.click_link("2025-04-22").await;
+        assert_eq!(staff.heading().await, "Vurdering 2025-04-22");
+        staff.check_page("assessment-detail").await;
+        staff.click_link("Rett opp denne vurderingen").await;
+        staff.check_page("assessment-edit").await;
+        staff.goto(ALPHA, "/staff/compass").await;
         staff.click_link("Registrer en vurdering").await;
         staff.check_page("assessment-form").await;
         staff.type_into("Vurdert av", "KS-Konsulent").await;

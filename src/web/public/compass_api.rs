@@ -95,6 +95,28 @@ pub struct CompassAreaPoints {
     pub percent: f64,
     /// Points minus the previous assessment's, if any.
     pub change: Option<f64>,
+    /// Points and comment per sub-question, in framework order.
+    pub sub_questions: Vec<CompassSubQuestionPoints>,
+}
+
+/// One sub-question's points and the assessor's comment in an assessment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompassSubQuestionPoints {
+    /// Key `area.number`, e.g. `1.4`.
+    pub key: String,
+    /// Number within the area.
+    pub number: u8,
+    /// The sub-question by language code.
+    #[schema(value_type = Object)]
+    pub text: Text,
+    /// Points given; absent when the assessment has none for it.
+    pub points: Option<f64>,
+    /// The sub-question's maximum.
+    pub max_points: f64,
+    /// The assessor's comment, if any.
+    pub comment: Option<String>,
+    /// Points minus the previous assessment's, when both have points.
+    pub change: Option<f64>,
 }
 
 /// The resident view.
@@ -194,6 +216,7 @@ pub struct CompassLadderCount {
         CompassFrameworkArea,
         CompassAssessment,
         CompassAreaPoints,
+        CompassSubQuestionPoints,
         CompassResidentView,
         CompassResidentArea,
         CompassSourceSurvey,
@@ -229,7 +252,7 @@ impl CompassDocument {
                 .assessments
                 .iter()
                 .enumerate()
-                .map(|(index, a)| assessment(a, overview.assessments.get(index + 1)))
+                .map(|(index, a)| assessment(&overview.framework, a, overview.assessments.get(index + 1)))
                 .collect(),
             resident: CompassResidentView {
                 weighted: !answered.is_empty() && answered.iter().all(|r| r.weighted),
@@ -261,7 +284,38 @@ fn framework(framework: &Framework) -> CompassFramework {
     }
 }
 
-fn assessment(assessment: &StoredAssessment, previous: Option<&StoredAssessment>) -> CompassAssessment {
+fn sub_questions(
+    framework: &Framework,
+    number: u8,
+    assessment: &StoredAssessment,
+    previous: Option<&StoredAssessment>,
+) -> Vec<CompassSubQuestionPoints> {
+    let Some(area) = framework.area(number) else { return Vec::new() };
+    area.sub_questions
+        .iter()
+        .map(|sub| {
+            let key = sub.key(area);
+            let score = assessment.scores.get(&key);
+            let points = score.map(|s| s.points);
+            let before = previous.and_then(|p| p.scores.get(&key)).map(|s| s.points);
+            CompassSubQuestionPoints {
+                number: sub.number,
+                text: sub.text.clone(),
+                points,
+                max_points: sub.max_points,
+                comment: score.and_then(|s| s.comment.clone()),
+                change: points.zip(before).map(|(now, before)| now - before),
+                key,
+            }
+        })
+        .collect()
+}
+
+fn assessment(
+    framework: &Framework,
+    assessment: &StoredAssessment,
+    previous: Option<&StoredAssessment>,
+) -> CompassAssessment {
     let totals = &assessment.totals;
     CompassAssessment {
         assessed_on: assessment.assessed_on.clone(),
@@ -279,6 +333,7 @@ fn assessment(assessment: &StoredAssessment, previous: Option<&StoredAssessment>
                 max_points: *max,
                 percent: totals.area_percent(*area).unwrap_or(0.0),
                 change: previous.and_then(|p| p.totals.area(*area)).map(|before| points - before),
+                sub_questions: sub_questions(framework, *area, assessment, previous),
             })
             .collect(),
     }
@@ -340,8 +395,20 @@ mod tests {
         let document = serde_json::to_value(CompassApiDoc::openapi()).expect("JSON");
         assert!(document["paths"]["/api/v1/compass"]["get"].is_object(), "{document}");
         let schemas = &document["components"]["schemas"];
-        for name in ["CompassDocument", "CompassResidentArea", "CompassIndicatorYear", "CompassAssessment"] {
+        for name in [
+            "CompassDocument",
+            "CompassResidentArea",
+            "CompassIndicatorYear",
+            "CompassAssessment",
+            "CompassSubQuestionPoints",
+        ] {
             assert!(schemas[name].is_object(), "{name} missing");
+        }
+        let area_points = &schemas["CompassAreaPoints"]["properties"];
+        assert!(area_points["sub_questions"].is_object(), "{area_points}");
+        let sub = &schemas["CompassSubQuestionPoints"]["properties"];
+        for field in ["key", "number", "text", "points", "max_points", "comment", "change"] {
+            assert!(sub[field].is_object(), "CompassSubQuestionPoints.{field} missing: {sub}");
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Compass assessments and evidence for staff.
 
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::compass::{self, ChangeError};
 use crate::services::staff::StaffUser;
 use crate::services::tenant::Municipality;
-use crate::views::compass::{StaffView, assessment_form, staff_page};
+use crate::views::compass::{StaffView, assessment_form, assessment_page, staff_page};
 use crate::views::components::single_error;
 use crate::web::auth::{Admin, Staff, Viewer};
 use crate::web::context::{RequestContext, Tenant};
@@ -24,6 +24,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/compass", get(show_compass))
         .route("/staff/compass/assessments/new", get(new_assessment).post(create_assessment))
+        .route("/staff/compass/assessments/{id}", get(show_assessment))
+        .route("/staff/compass/assessments/{id}/edit", get(edit_assessment).post(update_assessment))
         .route("/staff/compass/frameworks", post(import_framework))
 }
 
@@ -75,7 +77,7 @@ pub async fn new_assessment(
 ) -> AppResult<Response> {
     let framework = compass::framework_for(&state.db, &municipality).await?.ok_or(AppError::NotFound)?;
     let input = AssessmentInput { kind: "external".into(), ..Default::default() };
-    Ok(assessment_form(&state, &context, &admin.user, &framework, &input, None).into_response())
+    Ok(assessment_form(&state, &context, &admin.user, &framework, &input, None, None).into_response())
 }
 
 /// `POST /staff/compass/assessments/new`: check, store with an audit row, or
@@ -92,7 +94,68 @@ pub async fn create_assessment(
     match compass::record_assessment(&state.db, &municipality, &framework, &input, admin.user.actor()).await {
         Ok(_) => Ok(Redirect::to("/staff/compass?saved=assessment").into_response()),
         Err(ChangeError::Invalid(invalid)) => {
-            let form = assessment_form(&state, &context, &admin.user, &framework, &input, Some(&invalid));
+            let form = assessment_form(&state, &context, &admin.user, &framework, &input, Some(&invalid), None);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+        }
+        Err(ChangeError::Db(error)) => Err(error.into()),
+    }
+}
+
+/// `GET /staff/compass/assessments/{id}` (any municipal role): every
+/// sub-question's points and comment, the totals, and the change since the
+/// previous assessment.
+pub async fn show_assessment(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Tenant(municipality): Tenant,
+    viewer: Staff<Viewer>,
+    Path(id): Path<i32>,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let detail = compass::assessment_detail(&state.db, &municipality, id).await?.ok_or(AppError::NotFound)?;
+    let notice = query.saved.as_deref().map(|_| "compass-assessment-updated");
+    Ok(assessment_page(&state, &context, &viewer.user, &detail, notice).into_response())
+}
+
+/// `GET /staff/compass/assessments/{id}/edit` (admins): the form filled with
+/// what was recorded.
+pub async fn edit_assessment(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Tenant(municipality): Tenant,
+    admin: Staff<Admin>,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let detail = compass::assessment_detail(&state.db, &municipality, id).await?.ok_or(AppError::NotFound)?;
+    let stored = &detail.assessment;
+    let input = AssessmentInput::prefilled(
+        &stored.assessed_on,
+        &stored.assessor,
+        stored.kind,
+        &stored.scores,
+        context.language,
+    );
+    let form = assessment_form(&state, &context, &admin.user, &detail.framework, &input, None, Some(stored));
+    Ok(form.into_response())
+}
+
+/// `POST /staff/compass/assessments/{id}/edit`: check and store the
+/// correction with an audit row, or show the form again with every problem.
+pub async fn update_assessment(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Tenant(municipality): Tenant,
+    admin: Staff<Admin>,
+    Path(id): Path<i32>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let detail = compass::assessment_detail(&state.db, &municipality, id).await?.ok_or(AppError::NotFound)?;
+    let input = AssessmentInput::from_pairs(pairs);
+    match compass::update_assessment(&state.db, &municipality, &detail, &input, admin.user.actor()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/compass/assessments/{id}?saved=1")).into_response()),
+        Err(ChangeError::Invalid(invalid)) => {
+            let (framework, stored) = (&detail.framework, Some(&detail.assessment));
+            let form = assessment_form(&state, &context, &admin.user, framework, &input, Some(&invalid), stored);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
         }
         Err(ChangeError::Db(error)) => Err(error.into()),
