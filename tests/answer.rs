@@ -4,8 +4,9 @@
 
 mod common;
 
-use common::fixtures::{add_member, answer_page, invite, open_survey};
+use common::fixtures::{add_member, answer_form, answer_page, definition, invite, open_survey, open_survey_with};
 use common::{ALPHA, BETA, Backend, TestApp, csrf_from, spawn_app};
+use radslag::domain::survey::{Combine, Condition, Op, Rule};
 use radslag::domain::{Role, SecretToken};
 use radslag::entities::{invitation, member, response, response_answer, survey};
 use radslag::services::audit::Actor;
@@ -26,6 +27,10 @@ on_both_backends!(
     links_work_only_at_their_own_municipality,
     the_members_language_is_used_and_can_be_switched,
     staff_preview_the_survey,
+    the_preview_follows_skip_rules_and_stores_nothing,
+    the_preview_frame_is_the_resident_page,
+    the_all_pages_view_explains_skip_rules,
+    the_preview_needs_a_staff_sign_in,
 );
 
 /// A stored answer row: question, item, option, number, text, don't know.
@@ -588,14 +593,186 @@ async fn staff_preview_the_survey(backend: Backend) {
     let survey = open_survey(&app, &app.alpha, SurveyKind::Panel).await;
     app.add_staff(Some(&app.alpha), "viewer@alpha.test", Role::Viewer).await;
     let viewer = app.signed_in(ALPHA, "viewer@alpha.test").await;
-    let page =
-        viewer.get(app.url(ALPHA, &format!("/staff/surveys/{}/preview?page=3", survey.id))).send().await.expect("get");
+    let base = format!("/staff/surveys/{}/preview", survey.id);
+    let page = viewer.get(app.url(ALPHA, &format!("{base}?page=3"))).send().await.expect("get");
     assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["x-frame-options"], "DENY", "the staff page itself is never framed");
     let html = page.text().await.expect("body");
-    assert!(html.contains("Forhåndsvisning") && html.contains("Ranger tiltakene") && html.contains("Side 3 av 3"));
+    assert!(html.contains("Forhåndsvisning: Livet i sentrum") && html.contains("ingenting lagres"), "{html}");
+    assert!(
+        html.contains(&format!("src=\"{base}/frame?page=3\""))
+            && html.contains("title=\"Undersøkelsen slik innbyggerne ser den\"")
+            && html.contains("data-width=\"phone\""),
+        "{html}"
+    );
+    let full = viewer.get(app.url(ALPHA, &format!("{base}?view=full"))).send().await.expect("get");
+    let full = full.text().await.expect("body");
+    assert!(full.contains("data-width=\"full\"") && full.contains("aria-current=\"page\">Full bredde</a>"), "{full}");
+
+    let frame = viewer.get(app.url(ALPHA, &format!("{base}/frame?page=3"))).send().await.expect("get");
+    assert_eq!(frame.status(), 200);
+    assert_eq!(frame.headers()["x-frame-options"], "SAMEORIGIN");
+    let csp = frame.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    assert!(csp.contains("frame-ancestors 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    let html = frame.text().await.expect("body");
+    assert!(html.contains("Ranger tiltakene") && html.contains("Side 3 av 3"));
+    assert!(!html.contains("staff-nav"), "no staff chrome inside the frame");
     let other =
         app.client().get(app.url(BETA, &format!("/staff/surveys/{}/preview", survey.id))).send().await.expect("get");
     assert_eq!(other.status(), 303, "not signed in at Beta");
+}
+
+/// The every-type survey with its last page ("Ideer") shown only to bus riders.
+async fn survey_with_a_conditional_page(app: &TestApp) -> Survey {
+    let mut definition = definition();
+    definition.sections[2].show_if = Some(Condition {
+        combine: Combine::All,
+        rules: vec![Rule { question: "mode".into(), op: Op::Equals, values: vec!["bus".into()], number: None }],
+    });
+    open_survey_with(app, &app.alpha, definition, SurveyKind::Panel).await
+}
+
+/// Rows in the tables answering writes to: responses, answers, invitations
+/// (and the invitations' drafts).
+async fn stored_rows(app: &TestApp) -> (u64, u64, u64, usize) {
+    let responses = response::Entity::find().count(&app.db).await.expect("count");
+    let answers = response_answer::Entity::find().count(&app.db).await.expect("count");
+    let invitations = invitation::Entity::find().all(&app.db).await.expect("invitations");
+    let drafts = invitations.iter().filter(|i| i.draft.is_some() || i.opened_at.is_some()).count();
+    (responses, answers, invitations.len() as u64, drafts)
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().expect("ascii").to_owned()
+}
+
+async fn the_preview_follows_skip_rules_and_stores_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let survey = survey_with_a_conditional_page(&app).await;
+    let member = add_member(&app, &app.alpha, "kari@example.org", "nb").await;
+    invite(&app, &app.alpha, &survey, member.id).await;
+    app.add_staff(Some(&app.alpha), "viewer@alpha.test", Role::Viewer).await;
+    let viewer = app.signed_in(ALPHA, "viewer@alpha.test").await;
+    let before = stored_rows(&app).await;
+    let frame = format!("/staff/surveys/{}/preview/frame", survey.id);
+    let get = |path: String| {
+        let viewer = viewer.clone();
+        let url = app.url(ALPHA, &path);
+        async move { viewer.get(url).send().await.expect("get").text().await.expect("body") }
+    };
+    let first = get(frame.clone()).await;
+    assert!(first.contains("Side 1 av 2"), "the bus riders' page is hidden before any answer");
+
+    // Choosing car reveals the follow-up on the same page, as for residents.
+    let car = answer_form(&app, &viewer, ALPHA, &frame, &[("q.mode", "car")], "next").await;
+    assert_eq!(car.status(), 200);
+    let car = car.text().await.expect("body");
+    assert!(car.contains("Det er lett å finne parkering.") && car.contains("flere spørsmål på denne siden"));
+
+    // Bus riders get the conditional page: three pages now.
+    let bus = answer_form(&app, &viewer, ALPHA, &frame, &[("q.mode", "bus"), ("q.uses", "shops")], "next").await;
+    assert_eq!(bus.status(), 303);
+    let second_path = location(&bus);
+    assert!(second_path.starts_with(&format!("{frame}?page=2&answers=")), "{second_path}");
+    let second = get(second_path.clone()).await;
+    assert!(second.contains("Side 2 av 3") && second.contains("Hvor enig er du?"), "{second}");
+
+    // Validation messages show as they would.
+    let empty = answer_form(&app, &viewer, ALPHA, &second_path, &[], "next").await;
+    assert_eq!(empty.status(), 422);
+    let empty = empty.text().await.expect("body");
+    assert!(empty.contains("Svar på dette spørsmålet.") && empty.contains("Velg et svar for denne påstanden."));
+
+    let fields = [("q.trust.listens", "3"), ("q.trust.informs", "_dk"), ("q.recommend", "9"), ("q.visits", "12")];
+    let next = answer_form(&app, &viewer, ALPHA, &second_path, &fields, "next").await;
+    assert_eq!(next.status(), 303);
+    let third_path = location(&next);
+    let third = get(third_path.clone()).await;
+    assert!(third.contains("Side 3 av 3") && third.contains("Ranger tiltakene") && third.contains("Send inn"));
+
+    let back = answer_form(&app, &viewer, ALPHA, &third_path, &[], "back").await;
+    assert_eq!(back.status(), 303);
+    let again = get(location(&back)).await;
+    assert!(again.contains("Side 2 av 3") && again.contains("value=\"12\""), "answers are kept going back");
+
+    let submitted = answer_form(&app, &viewer, ALPHA, &third_path, &[("q.name", "Fjordtorget")], "submit").await;
+    assert_eq!(submitted.status(), 200);
+    let thanks = submitted.text().await.expect("body");
+    assert!(thanks.contains("Takk for svarene dine!") && thanks.contains("Forhåndsvisning: svarene ble ikke lagret."));
+
+    // Walking instead: the bus riders' page is gone and page 2 is the last.
+    let walk = answer_form(&app, &viewer, ALPHA, &frame, &[("q.mode", "walk")], "next").await;
+    let walk_second = get(location(&walk)).await;
+    assert!(walk_second.contains("Side 2 av 2") && walk_second.contains("Send inn"), "{walk_second}");
+    let early = answer_form(&app, &viewer, ALPHA, &location(&walk), &[("q.visits", "3")], "submit").await;
+    assert_eq!(early.status(), 422, "required questions are still required");
+
+    assert_eq!(stored_rows(&app).await, before, "the preview wrote no response, answer, invitation or draft");
+    let garbled = viewer.get(app.url(ALPHA, &format!("{frame}?answers=%%%"))).send().await.expect("get");
+    assert_eq!(garbled.status(), 400);
+}
+
+async fn the_preview_frame_is_the_resident_page(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (survey, _, path) = invited(&app).await;
+    app.add_staff(Some(&app.alpha), "viewer@alpha.test", Role::Viewer).await;
+    let viewer = app.signed_in(ALPHA, "viewer@alpha.test").await;
+    let frame = format!("/staff/surveys/{}/preview/frame", survey.id);
+    let normalise = |html: String, own_path: &str| {
+        let csrf = csrf_from(&html);
+        html.replace(own_path, "PATH").replace(&csrf, "CSRF")
+    };
+    let resident = app.client().get(app.url(ALPHA, &path)).send().await.expect("get").text().await.expect("body");
+    let preview = viewer.get(app.url(ALPHA, &frame)).send().await.expect("get").text().await.expect("body");
+    assert_eq!(normalise(preview, &frame), normalise(resident, &path), "the same markup, page 1");
+
+    // After answering the first page, page 2 matches too.
+    let fields = [("q.mode", "walk"), ("q.uses", "library")];
+    assert_eq!(answer_page(&app, &app.client(), ALPHA, &path, &fields, "next").await.status(), 303);
+    let resident = app.client().get(app.url(ALPHA, &path)).send().await.expect("get").text().await.expect("body");
+    let moved = answer_form(&app, &viewer, ALPHA, &frame, &fields, "next").await;
+    let framed = location(&moved);
+    let preview = viewer.get(app.url(ALPHA, &framed)).send().await.expect("get").text().await.expect("body");
+    let action = framed.replace("?page=2&", "?");
+    let normalised = normalise(preview, &action).replace(&frame, "PATH");
+    assert_eq!(normalised, normalise(resident, &path), "the same markup, page 2");
+}
+
+async fn the_all_pages_view_explains_skip_rules(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let survey = survey_with_a_conditional_page(&app).await;
+    app.add_staff(Some(&app.alpha), "analyst@alpha.test", Role::Analyst).await;
+    let analyst = app.signed_in(ALPHA, "analyst@alpha.test").await;
+    let all = format!("/staff/surveys/{}/preview/all", survey.id);
+    let page = analyst.get(app.url(ALPHA, &all)).send().await.expect("get");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("body");
+    for expected in [
+        "Side 3 av 3",
+        "Ranger tiltakene",
+        "Vises bare hvis «Hvordan kommer du oftest til sentrum?» er «Bil»",
+        "Vises bare hvis «Hvordan kommer du oftest til sentrum?» er «Buss»",
+        "aria-current=\"page\">Alle sider</a>",
+    ] {
+        assert!(html.contains(expected), "the overview shows {expected}: {html}");
+    }
+    let english = analyst.get(app.url(ALPHA, &format!("{all}?lang=en"))).send().await.expect("get");
+    let english = english.text().await.expect("body");
+    assert!(
+        english.contains("Shown only if “How do you usually get to the centre?” is “Car”"),
+        "in the staff member's language: {english}"
+    );
+}
+
+async fn the_preview_needs_a_staff_sign_in(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let survey = open_survey(&app, &app.alpha, SurveyKind::Panel).await;
+    let base = format!("/staff/surveys/{}/preview", survey.id);
+    for path in [base.clone(), format!("{base}/frame"), format!("{base}/all")] {
+        let response = app.client().get(app.url(ALPHA, &path)).send().await.expect("get");
+        assert_eq!(response.status(), 303, "{path}");
+        assert!(location(&response).starts_with("/staff/sign-in"), "{path} leads to the sign-in page");
+    }
 }
 
 /// The survey page stays light: HTML and CSS together, gzip-compressed as

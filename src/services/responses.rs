@@ -12,8 +12,10 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::domain::member::RecruitmentSource;
+use crate::domain::survey::answer::{FormValues, field_name, parse_section};
 use crate::domain::survey::{Answer, Answers, SurveyDefinition};
 use crate::domain::token::hash_token_text;
+use crate::domain::validation::FieldError;
 use crate::domain::{AgeBand, Gender, Language, SecretToken};
 use crate::entities::{invitation, member, response, response_answer};
 use crate::services::audit::{self, Actor};
@@ -175,6 +177,110 @@ pub fn merge_page(definition: &SurveyDefinition, saved: &Answers, section: usize
     }
     merged.extend(page);
     prune_hidden(definition, &merged)
+}
+
+/// Where a posted page leads. Decided here once, so residents and the staff
+/// preview (which stores nothing) move through the pages and skip rules the
+/// same way. Positions are 1-based among the visible pages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStep {
+    /// Back to the previous page; `answers` keeps what was valid on this one.
+    Back {
+        /// The answers so far.
+        answers: Answers,
+        /// The page to show.
+        position: usize,
+    },
+    /// The same page again: with the problems found, or with follow-up
+    /// questions that the answers just revealed on it.
+    Again {
+        /// The answers so far (this page's valid ones merged in).
+        answers: Answers,
+        /// The section shown.
+        section: usize,
+        /// Its position.
+        position: usize,
+        /// Number of visible pages.
+        total: usize,
+        /// Problems with what was posted.
+        errors: Vec<FieldError>,
+        /// Whether follow-up questions appeared.
+        revealed: bool,
+    },
+    /// On to a page (the next one, or the same last page after "next").
+    Go {
+        /// The answers so far.
+        answers: Answers,
+        /// The section to show.
+        section: usize,
+        /// Its position.
+        position: usize,
+    },
+    /// Submission with every required question answered.
+    Submit {
+        /// The final answers.
+        answers: Answers,
+    },
+    /// Submission refused: a page still has required questions left empty.
+    Incomplete {
+        /// The answers so far.
+        answers: Answers,
+        /// The first section with a required question left empty.
+        section: usize,
+        /// Its position.
+        position: usize,
+    },
+}
+
+/// Decide where a posted page leads, given the answers saved before it.
+/// `None` when the posted section is not one of the visible pages.
+pub fn page_step(definition: &SurveyDefinition, saved: &Answers, values: &FormValues) -> Option<PageStep> {
+    let action = values.get("action").and_then(|v| v.first()).map_or("next", String::as_str);
+    let section = values
+        .get("section")
+        .and_then(|v| v.first())
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|s| visible_sections(definition, saved).contains(s))?;
+    let (page_answers, errors) = parse_section(&definition.sections[section], values, saved);
+    let answers = merge_page(definition, saved, section, page_answers);
+    let visible = visible_sections(definition, &answers);
+    let index = visible.iter().position(|&s| s == section).unwrap_or(0);
+    if action == "back" {
+        return Some(PageStep::Back { answers, position: index.saturating_sub(1) + 1 });
+    }
+    // Follow-up questions that this page's answers just revealed were not on
+    // the page the resident saw: show them instead of calling them missing.
+    let revealed: Vec<String> = definition.sections[section]
+        .questions
+        .iter()
+        .filter(|q| q.show_if.as_ref().is_some_and(|c| !c.holds(saved) && c.holds(&answers)))
+        .filter(|q| !answers.contains_key(&q.key))
+        .map(|q| field_name(&q.key))
+        .collect();
+    let errors: Vec<FieldError> =
+        errors.into_iter().filter(|e| !revealed.iter().any(|r| e.field.starts_with(r.as_str()))).collect();
+    if !revealed.is_empty() || !errors.is_empty() {
+        let total = visible.len();
+        return Some(PageStep::Again {
+            answers,
+            section,
+            position: index + 1,
+            total,
+            errors,
+            revealed: !revealed.is_empty(),
+        });
+    }
+    Some(match (action, visible.get(index + 1).copied()) {
+        ("submit", None) => match first_incomplete_section(definition, &answers) {
+            Some(incomplete) => {
+                let position = visible.iter().position(|&s| s == incomplete).unwrap_or(0) + 1;
+                PageStep::Incomplete { answers, section: incomplete, position }
+            }
+            None => PageStep::Submit { answers },
+        },
+        (_, Some(next)) => PageStep::Go { answers, section: next, position: index + 2 },
+        (_, None) => PageStep::Go { answers, section, position: index + 1 },
+    })
 }
 
 /// Save the answers so far and the page to resume on.

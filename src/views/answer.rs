@@ -21,10 +21,9 @@ use crate::web::state::AppState;
 /// Who is filling in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// A resident through a personal or public link.
+    /// A resident through a personal or public link, or staff trying the
+    /// survey in the preview (the same markup, posting to the preview).
     Respondent,
-    /// Staff looking at the survey as residents will see it.
-    Preview,
     /// Staff typing in a paper questionnaire (every section on one page).
     Paper,
 }
@@ -73,9 +72,6 @@ pub fn survey_page(state: &AppState, context: &RequestContext, page: &SurveyPage
     let first_section = page.sections.first().copied().unwrap_or(0);
     let content = html! {
         div lang=(language.code()) class="survey" {
-            @if page.mode == Mode::Preview {
-                div class="ds-alert" data-color="info" { p class="ds-paragraph" { (t(ui, "answer-preview-note")) } }
-            }
             @if let Some(notice) = page.notice {
                 div class="ds-alert" data-color=(if page.mode == Mode::Paper { "success" } else { "info" }) role="status" {
                     p class="ds-paragraph" { (t(ui, notice)) }
@@ -121,16 +117,6 @@ pub fn survey_page(state: &AppState, context: &RequestContext, page: &SurveyPage
 
 fn buttons(ui: Language, page: &SurveyPage<'_>, is_last: bool) -> Markup {
     match page.mode {
-        Mode::Preview => html! {
-            nav class="survey-buttons" aria-label=(t(ui, "answer-preview-navigation")) {
-                @if page.position > 1 {
-                    a class="ds-button" data-variant="secondary" href={ "?page=" (page.position - 1) } { (t(ui, "answer-back")) }
-                }
-                @if !is_last {
-                    a class="ds-button" data-variant="primary" href={ "?page=" (page.position + 1) } { (t(ui, "answer-next")) }
-                }
-            }
-        },
         Mode::Paper => html! {
             div class="survey-buttons" {
                 button class="ds-button" data-variant="primary" type="submit" name="action" value="submit" { (t(ui, "answer-paper-save")) }
@@ -444,12 +430,25 @@ fn checkbox(
 
 /// The page after submitting (and for links already used).
 pub fn thank_you(state: &AppState, context: &RequestContext, survey: &Survey) -> Markup {
+    thank_you_page(state, context, survey, false)
+}
+
+/// The thank-you page at the end of the staff preview, marked as a preview
+/// (nothing was stored).
+pub fn preview_thank_you(state: &AppState, context: &RequestContext, survey: &Survey) -> Markup {
+    thank_you_page(state, context, survey, true)
+}
+
+fn thank_you_page(state: &AppState, context: &RequestContext, survey: &Survey, preview: bool) -> Markup {
     let ui = context.language;
     let language = text_language(survey, ui);
     let fallback = survey.definition.languages.first().copied().unwrap_or(language);
     let title = t(ui, "answer-thanks-title");
     let results_when = survey.definition.results_when.get(language, fallback).to_owned();
     let content = html! {
+        @if preview {
+            div class="ds-alert" data-color="info" role="status" { p class="ds-paragraph" { (t(ui, "preview-thanks-note")) } }
+        }
         h1 class="ds-heading" data-size="lg" { (title) }
         p class="ds-paragraph" lang=(language.code()) { (t_with(ui, "answer-thanks-body", &[("survey", survey.definition.title.get(language, fallback).to_owned())])) }
         @if !results_when.is_empty() {

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod invitations;
 pub mod layout;
 pub mod panel;
+pub mod preview;
 pub mod public;
 pub mod results;
 pub mod staff;

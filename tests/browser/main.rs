@@ -764,18 +764,59 @@ mod journeys {
         viewer.type_into("E-postadresse", "viewer@alpha.test").await;
         viewer.type_into("Passord", PASSWORD).await;
         viewer.submit("Logg inn").await;
-        viewer.goto(ALPHA, &format!("/staff/surveys/{}/preview", survey.id)).await;
+        let preview = format!("/staff/surveys/{}/preview", survey.id);
+        viewer.goto(ALPHA, &preview).await;
         assert!(viewer.text().await.contains("Forhåndsvisning"));
-        for page in 1..=3 {
-            assert!(viewer.text().await.contains(&format!("Side {page} av 3")));
-            viewer.check_page(&format!("page-{page}")).await;
-            viewer.targets(&format!("page-{page}")).await;
-            if page < 3 {
-                viewer.click_link("Neste side").await;
-            }
-        }
-        viewer.click_link("Forrige side").await;
+        // The resident page in a frame as wide as a phone, titled for screen readers.
+        let frame = viewer.find_css("iframe.preview-frame").await;
+        assert_eq!(
+            frame.attr("title").await.expect("title").as_deref(),
+            Some("Undersøkelsen slik innbyggerne ser den")
+        );
+        let width = viewer.script("return document.querySelector('iframe.preview-frame').clientWidth").await;
+        assert_eq!(width.as_f64(), Some(360.0), "the page in the phone frame is 360 px wide");
+        viewer.check_page("phone").await;
+        // Inside the frame: the resident page at phone width passes axe, and
+        // its answer targets are big enough.
+        viewer.client().enter_frame(0).await.expect("enter the preview frame");
+        assert!(viewer.text().await.contains("Side 1 av 3"));
+        let inner = viewer.script("return window.innerWidth").await;
+        assert_eq!(inner.as_f64(), Some(360.0), "the framed page is laid out for a phone");
+        viewer.axe("phone-frame").await;
+        viewer.targets("phone-frame").await;
+        viewer.client().enter_parent_frame().await.expect("leave the preview frame");
+        viewer.click_link("Full bredde").await;
+        let width = viewer.script("return document.querySelector('iframe.preview-frame').clientWidth").await;
+        assert!(width.as_f64().is_some_and(|w| w > 600.0), "full width is wider than a phone: {width}");
+        viewer.check_page("full-width").await;
+        viewer.click_link("Alle sider").await;
+        assert!(viewer.text().await.contains("Vises bare hvis «Hvordan kommer du oftest til sentrum?» er «Bil»"));
+        viewer.check_page("all-pages").await;
+
+        // Answering in the preview, as a resident on a phone would: the
+        // skip rule reveals the parking question, errors show, Back works.
+        viewer.set_viewport(360, 740).await;
+        viewer.goto(ALPHA, &format!("{preview}/frame")).await;
+        viewer.check_page("page-1").await;
+        viewer.targets("page-1").await;
+        viewer.choose("Bil").await;
+        viewer.submit("Neste side").await;
+        assert!(viewer.text().await.contains("Det er lett å finne parkering."));
+        viewer.check_page("page-1-follow-up").await;
+        viewer.choose("Helt enig").await;
+        viewer.submit("Neste side").await;
         assert!(viewer.text().await.contains("Side 2 av 3"));
+        viewer.check_page("page-2").await;
+        viewer.targets("page-2").await;
+        viewer.submit("Neste side").await;
+        viewer.check_page("page-2-errors").await;
+        assert!(viewer.check_error_summary().await.contains(&"Svar på dette spørsmålet.".to_owned()));
+        viewer.submit("Forrige side").await;
+        assert!(viewer.text().await.contains("Side 1 av 3"));
+        viewer.goto(ALPHA, &format!("{preview}/frame?page=3")).await;
+        assert!(viewer.text().await.contains("Side 3 av 3"));
+        viewer.check_page("page-3").await;
+        viewer.targets("page-3").await;
         viewer.finish().await;
 
         let Some(mut editor) = Browser::start(&app, "survey-paper", Audience::Staff).await else { return };

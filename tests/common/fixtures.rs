@@ -20,7 +20,17 @@ pub fn definition() -> SurveyDefinition {
 
 /// Create and open the every-type survey.
 pub async fn open_survey(app: &TestApp, municipality: &Municipality, kind: SurveyKind) -> Survey {
-    let definition = definition();
+    open_survey_with(app, municipality, definition(), kind).await
+}
+
+/// Create and open a survey with this definition (for example the every-type
+/// one with a skip rule added).
+pub async fn open_survey_with(
+    app: &TestApp,
+    municipality: &Municipality,
+    definition: SurveyDefinition,
+    kind: SurveyKind,
+) -> Survey {
     assert!(radslag::domain::survey::validate::structure(&definition).is_empty());
     let settings =
         SurveySettings { kind, closes_on: Some(surveys::today() + time::Duration::days(30)), ladder_step: None };
@@ -144,6 +154,34 @@ pub async fn answer_page(
     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("section", &section), ("action", action)];
     form.extend_from_slice(fields);
     client.post(app.url(host, path)).form(&form).send().await.expect("post")
+}
+
+/// Like [`answer_page`], but posts to the address in the page form's
+/// `action` (the staff preview carries its answers there). Returns the
+/// response to the post.
+pub async fn answer_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    host: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+    action: &str,
+) -> reqwest::Response {
+    let page = client.get(app.url(host, path)).send().await.expect("get").text().await.expect("body");
+    let csrf = super::csrf_from(&page);
+    let attribute = |name: &str| {
+        page.split(&format!("name=\"{name}\" value=\"")).nth(1).and_then(|s| s.split('"').next()).map(str::to_owned)
+    };
+    let section = attribute("section").expect("section");
+    let target = page
+        .split("<form method=\"post\" action=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("form action")
+        .replace("&amp;", "&");
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("section", &section), ("action", action)];
+    form.extend_from_slice(fields);
+    client.post(app.url(host, &target)).form(&form).send().await.expect("post")
 }
 
 /// Lifecycle state and times of a survey row written by [`insert_survey`].

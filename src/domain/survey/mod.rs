@@ -206,6 +206,17 @@ impl QuestionKind {
         }
     }
 
+    /// The options or scale points a rule may name, with their labels.
+    pub fn choices(&self) -> &[Choice] {
+        match self {
+            QuestionKind::SingleChoice { options, .. }
+            | QuestionKind::MultipleChoice { options, .. }
+            | QuestionKind::Ranking { options } => options,
+            QuestionKind::Likert { scale } | QuestionKind::LikertMatrix { scale, .. } => scale,
+            _ => &[],
+        }
+    }
+
     /// Longest text answer accepted.
     pub fn max_text_length(&self) -> usize {
         match self {

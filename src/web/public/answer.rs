@@ -11,21 +11,22 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::domain::survey::answer::{FormValues, form_values, parse_section, part_name};
-use crate::domain::survey::{Answers, QuestionKind};
+use crate::domain::survey::answer::{FormValues, form_values, part_name};
+use crate::domain::survey::{Answers, QuestionKind, SurveyDefinition};
 use crate::domain::validation::{FieldError, Invalid};
 use crate::error::{AppError, AppResult};
 use crate::services::rate_limit::{self, Decision, Limit};
-use crate::services::responses::{self, AnswerSession, Submitted, TokenLookup};
-use crate::services::surveys;
+use crate::services::responses::{self, AnswerSession, PageStep, Submitted, TokenLookup};
+use crate::services::surveys::Survey;
 use crate::services::tenant::Municipality;
 use crate::views::answer::{Mode, SurveyPage, inactive_link, survey_page, thank_you};
-use crate::web::auth::{Editor, Staff, Viewer};
+use crate::web::auth::{Editor, Staff};
 use crate::web::context::{RequestContext, Tenant};
 use crate::web::cookies::{self, Lifetime};
 use crate::web::state::AppState;
 
 mod paper;
+mod preview;
 
 /// Wrong tokens allowed per client address before it is slowed down.
 const WRONG_TOKENS: Limit = Limit { max: 30, window: Duration::from_secs(15 * 60) };
@@ -37,7 +38,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/s/{token}", get(show_page).post(post_page))
         .route("/o/{token}", get(start_open_survey))
-        .route("/staff/surveys/{id}/preview", get(preview))
+        .route("/staff/surveys/{id}/preview", get(preview::show_preview))
+        .route("/staff/surveys/{id}/preview/frame", get(preview::show_frame).post(preview::post_frame))
+        .route("/staff/surveys/{id}/preview/all", get(preview::show_all_pages))
         .route("/staff/surveys/{id}/paper", get(paper::show_paper_form).post(paper::save_paper_answer))
 }
 
@@ -78,14 +81,13 @@ async fn language_for(
 
 /// Errors for required questions left empty on a page (after a submit that
 /// found them).
-fn missing_errors(session: &AnswerSession, section: usize) -> Invalid {
-    let definition = &session.survey.definition;
+fn missing_errors(definition: &SurveyDefinition, answers: &Answers, section: usize) -> Invalid {
     Invalid(
         definition.sections[section]
             .questions
             .iter()
-            .filter(|q| q.required && q.show_if.as_ref().is_none_or(|c| c.holds(&session.answers)))
-            .filter(|q| !session.answers.contains_key(&q.key))
+            .filter(|q| q.required && q.show_if.as_ref().is_none_or(|c| c.holds(answers)))
+            .filter(|q| !answers.contains_key(&q.key))
             .flat_map(|q| match &q.kind {
                 // A matrix has no control of its own: point at each statement.
                 QuestionKind::LikertMatrix { statements, .. } if !statements.is_empty() => statements
@@ -119,7 +121,10 @@ pub async fn show_page(
     let furthest = visible.iter().position(|&s| s == saved).unwrap_or(0);
     let position = query.page.filter(|p| (1..=furthest + 1).contains(p)).unwrap_or(furthest + 1);
     let section = visible.get(position - 1).copied().unwrap_or(0);
-    let errors = query.missing.map(|_| missing_errors(&session, section)).filter(|e| !e.0.is_empty());
+    let errors = query
+        .missing
+        .map(|_| missing_errors(&session.survey.definition, &session.answers, section))
+        .filter(|e| !e.0.is_empty());
     let page = SurveyPage {
         survey: &session.survey,
         sections: vec![section],
@@ -157,70 +162,47 @@ pub async fn post_page(
     Path(token): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let session = match responses::lookup_token(&state.db, &municipality, &token).await? {
+    let mut session = match responses::lookup_token(&state.db, &municipality, &token).await? {
         TokenLookup::Inactive => return inactive(&state, &context, peer).await,
         TokenLookup::Completed(_) => return Ok(Redirect::to(&format!("/s/{token}")).into_response()),
         TokenLookup::Open(session) => session,
     };
     let values = form_values(pairs);
-    let action = values.get("action").and_then(|v| v.first()).map_or("next", String::as_str).to_owned();
-    let definition = &session.survey.definition;
-    let visible = responses::visible_sections(definition, &session.answers);
-    let section = values
-        .get("section")
-        .and_then(|v| v.first())
-        .and_then(|s| s.parse::<usize>().ok())
-        .filter(|s| visible.contains(s))
+    let step = responses::page_step(&session.survey.definition, &session.answers, &values)
         .ok_or(AppError::BadRequest("error-bad-request-body"))?;
-    let (page_answers, errors) = parse_section(&definition.sections[section], &values, &session.answers);
-    let answers = responses::merge_page(definition, &session.answers, section, page_answers);
-    let visible = responses::visible_sections(definition, &answers);
-    let position = visible.iter().position(|&s| s == section).unwrap_or(0);
-    if action == "back" {
-        let previous = position.saturating_sub(1);
-        // Keep what was valid on this page; the member fixes the rest later.
-        responses::save_draft(
-            &state.db,
-            &municipality,
-            session.invitation.id,
-            &answers,
-            session.invitation.draft_page.max(0) as usize,
-        )
-        .await?;
-        return Ok(Redirect::to(&format!("/s/{token}?page={}", previous + 1)).into_response());
-    }
-    // Follow-up questions that this page's answers just revealed were not on
-    // the page the resident saw: show them instead of calling them missing.
-    let revealed: Vec<String> = definition.sections[section]
-        .questions
-        .iter()
-        .filter(|q| q.show_if.as_ref().is_some_and(|c| !c.holds(&session.answers) && c.holds(&answers)))
-        .filter(|q| !answers.contains_key(&q.key))
-        .map(|q| crate::domain::survey::answer::field_name(&q.key))
-        .collect();
-    let errors: Vec<FieldError> =
-        errors.into_iter().filter(|e| !revealed.iter().any(|r| e.field.starts_with(r.as_str()))).collect();
-    if !revealed.is_empty() || !errors.is_empty() {
-        if errors.is_empty() {
-            responses::save_draft(&state.db, &municipality, session.invitation.id, &answers, section).await?;
+    let (db, id) = (&state.db, session.invitation.id);
+    match step {
+        PageStep::Back { answers, position } => {
+            // Keep what was valid on this page; the member fixes the rest later.
+            let resume = usize::try_from(session.invitation.draft_page).unwrap_or(0);
+            responses::save_draft(db, &municipality, id, &answers, resume).await?;
+            Ok(Redirect::to(&format!("/s/{token}?page={position}")).into_response())
         }
-        let session = AnswerSession { answers: answers.clone(), ..*session };
-        let context = language_for(&state, context, &municipality, &session).await?;
-        let notice = (!revealed.is_empty()).then_some("answer-new-questions");
-        let page =
-            PageState { section, position, total: visible.len(), values: &values, errors: Invalid(errors), notice };
-        return Ok(render_with_errors(&state, &context, &session, &token, &page));
-    }
-    let next = visible.get(position + 1).copied();
-    match (action.as_str(), next) {
-        ("submit", None) => submit(&state, &municipality, session, answers, &token).await,
-        (_, Some(next)) => {
-            responses::save_draft(&state.db, &municipality, session.invitation.id, &answers, next).await?;
-            Ok(Redirect::to(&format!("/s/{token}?page={}", position + 2)).into_response())
+        PageStep::Again { answers, section, position, total, errors, revealed } => {
+            if errors.is_empty() {
+                responses::save_draft(db, &municipality, id, &answers, section).await?;
+            }
+            session.answers = answers;
+            let context = language_for(&state, context, &municipality, &session).await?;
+            let notice = revealed.then_some("answer-new-questions");
+            let page = PageState { section, position, total, values: &values, errors: Invalid(errors), notice };
+            Ok(render_again(&state, &context, &session.survey, &session.answers, format!("/s/{token}"), &page))
         }
-        (_, None) => {
-            responses::save_draft(&state.db, &municipality, session.invitation.id, &answers, section).await?;
-            Ok(Redirect::to(&format!("/s/{token}?page={}", position + 1)).into_response())
+        PageStep::Go { answers, section, position } => {
+            responses::save_draft(db, &municipality, id, &answers, section).await?;
+            Ok(Redirect::to(&format!("/s/{token}?page={position}")).into_response())
+        }
+        PageStep::Incomplete { answers, section, position } => {
+            responses::save_draft(db, &municipality, id, &answers, section).await?;
+            Ok(Redirect::to(&format!("/s/{token}?page={position}&missing=1")).into_response())
+        }
+        PageStep::Submit { answers } => {
+            session.answers = answers;
+            match responses::submit(db, &municipality, &session).await? {
+                Submitted::Recorded | Submitted::AlreadyRecorded => {
+                    Ok(Redirect::to(&format!("/s/{token}")).into_response())
+                }
+            }
         }
     }
 }
@@ -228,6 +210,7 @@ pub async fn post_page(
 /// A page being shown again with what was posted.
 struct PageState<'a> {
     section: usize,
+    /// 1-based among the visible pages.
     position: usize,
     total: usize,
     values: &'a FormValues,
@@ -235,49 +218,32 @@ struct PageState<'a> {
     notice: Option<&'static str>,
 }
 
-fn render_with_errors(
+/// The posted page again, with its problems (422) or its new follow-up
+/// questions (200).
+fn render_again(
     state: &AppState,
     context: &RequestContext,
-    session: &AnswerSession,
-    token: &str,
+    survey: &Survey,
+    answers: &Answers,
+    action: String,
     page_state: &PageState<'_>,
 ) -> Response {
     let has_errors = !page_state.errors.0.is_empty();
     let page = SurveyPage {
-        survey: &session.survey,
+        survey,
         sections: vec![page_state.section],
-        position: page_state.position + 1,
+        position: page_state.position,
         total: page_state.total,
-        answers: &session.answers,
+        answers,
         posted: Some(page_state.values),
         errors: has_errors.then_some(&page_state.errors),
-        action: format!("/s/{token}"),
+        action,
         mode: Mode::Respondent,
         extra: None,
         notice: page_state.notice,
     };
     let status = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     (status, survey_page(state, context, &page)).into_response()
-}
-
-async fn submit(
-    state: &AppState,
-    municipality: &Municipality,
-    mut session: Box<AnswerSession>,
-    answers: Answers,
-    token: &str,
-) -> AppResult<Response> {
-    let definition = &session.survey.definition;
-    if let Some(incomplete) = responses::first_incomplete_section(definition, &answers) {
-        responses::save_draft(&state.db, municipality, session.invitation.id, &answers, incomplete).await?;
-        let visible = responses::visible_sections(definition, &answers);
-        let position = visible.iter().position(|&s| s == incomplete).unwrap_or(0) + 1;
-        return Ok(Redirect::to(&format!("/s/{token}?page={position}&missing=1")).into_response());
-    }
-    session.answers = answers;
-    match responses::submit(&state.db, municipality, &session).await? {
-        Submitted::Recorded | Submitted::AlreadyRecorded => Ok(Redirect::to(&format!("/s/{token}")).into_response()),
-    }
 }
 
 /// `GET /o/{token}`: the public link of an open survey. Each browser gets its
@@ -317,36 +283,6 @@ pub async fn start_open_survey(
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     Ok(response)
-}
-
-/// `GET /staff/surveys/{id}/preview`: the survey exactly as residents see it.
-pub async fn preview(
-    State(state): State<AppState>,
-    context: RequestContext,
-    Tenant(municipality): Tenant,
-    _staff: Staff<Viewer>,
-    Path(id): Path<i32>,
-    Query(query): Query<PageQuery>,
-) -> AppResult<Response> {
-    let survey = surveys::load(&state.db, &municipality, id).await?.ok_or(AppError::NotFound)?;
-    let answers = Answers::new();
-    let visible = responses::visible_sections(&survey.definition, &answers);
-    let position = query.page.filter(|p| (1..=visible.len()).contains(p)).unwrap_or(1);
-    let section = visible.get(position - 1).copied().ok_or(AppError::NotFound)?;
-    let page = SurveyPage {
-        survey: &survey,
-        sections: vec![section],
-        position,
-        total: visible.len(),
-        answers: &answers,
-        posted: None,
-        errors: None,
-        action: String::new(),
-        mode: Mode::Preview,
-        extra: None,
-        notice: None,
-    };
-    Ok(survey_page(&state, &context, &page).into_response())
 }
 
 /// Editors enter paper questionnaires.
