@@ -21,6 +21,29 @@ fn planned(slug: &str) -> Vec<(&'static str, &'static str, [f64; 8])> {
     }
 }
 
+/// The assessor's remarks on the first sub-question of each area, for the
+/// latest demo assessment of each municipality.
+fn remarks(slug: &str, date: &str) -> &'static [&'static str] {
+    match (slug, date) {
+        ("fjordvik", "2025-04-22") => &[
+            "Innbyggerpanelet er tatt i bruk, men en samlet plan for medvirkning mangler.",
+            "Brukerundersøkelser gjennomføres jevnlig; resultatene følges opp i tjenestene.",
+            "Rapportering til kommunestyret er god og kommer i tide.",
+            "Delegeringsreglementet er oppdatert, men lite kjent blant mellomledere.",
+            "Styringskortene brukes, men målene er ofte aktivitetsmål.",
+            "Lavt sykefravær; medarbeiderundersøkelsen følges opp i hver enhet.",
+            "Forbedringsarbeid skjer mest i enkeltenheter, lite på tvers.",
+            "Samfunnsplanen bygger på bred medvirkning, også fra ungdomsrådet.",
+        ],
+        ("lillevik", "2024-10-03") => &[
+            "Medborgarpanelen används, men återkopplingen till deltagarna kan bli tydligare.",
+            "Tydlig samhällsplanering med dialog i alla kommundelar.",
+            "Uppföljningen till fullmäktige är regelbunden men kortfattad.",
+        ],
+        _ => &[],
+    }
+}
+
 /// Split an area's score over its sub-questions in proportion to their
 /// maxima, one decimal each, the last one taking the rounding remainder.
 fn split(framework: &Framework, scores: &[f64; 8], input: &mut AssessmentInput) {
@@ -51,6 +74,11 @@ pub async fn seed(db: &DatabaseConnection, _base_url: &url::Url, municipality: &
             ..Default::default()
         };
         split(&framework, &scores, &mut input);
+        for (area, remark) in framework.areas.iter().zip(remarks(municipality.slug.as_str(), date)) {
+            if let Some(first) = area.sub_questions.first() {
+                input.comments.insert(first.key(area), (*remark).to_owned());
+            }
+        }
         match compass::record_assessment(db, municipality, &framework, &input, Actor::System).await {
             Ok(_) => {}
             Err(ChangeError::Invalid(invalid)) if invalid.for_field("assessed_on").is_some() => {}
