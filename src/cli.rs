@@ -141,6 +141,9 @@ struct InviteArgs {
     /// Send this share first and the rest on release, e.g. 10%.
     #[arg(long, value_name = "PERCENT")]
     soft_launch: Option<String>,
+    /// With a soft launch: send the rest after this many hours unless held (default 24).
+    #[arg(long, value_name = "HOURS", requires = "soft_launch")]
+    release_after: Option<String>,
     /// Show the sample without sending anything.
     #[arg(long)]
     dry_run: bool,
@@ -733,6 +736,7 @@ async fn invite(config: &Config, args: InviteArgs) -> anyhow::Result<()> {
         strata: args.stratify.into_iter().collect(),
         seed: args.seed.unwrap_or_default(),
         soft_launch: args.soft_launch.unwrap_or_default(),
+        release_after: args.release_after.unwrap_or_default(),
     };
     let request = input.parse(sampling::new_seed()).map_err(|e| anyhow!("{}", describe(&e)))?;
     let invite_error = |error: InviteError| match error {

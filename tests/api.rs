@@ -400,9 +400,10 @@ async fn the_invitations_api_previews_reproducibly_sends_releases_and_counts(bac
     let sent = program
         .post(api(&app, ALPHA, &base))
         .bearer_auth(&secret)
-        .json(
-            &json!({ "mode": "sample", "size": 9, "stratify": ["district"], "seed": 4242, "soft_launch_percent": 34 }),
-        )
+        .json(&json!({
+            "mode": "sample", "size": 9, "stratify": ["district"], "seed": 4242,
+            "soft_launch_percent": 34, "release_after_hours": 6
+        }))
         .send()
         .await
         .expect("POST");
@@ -412,6 +413,8 @@ async fn the_invitations_api_previews_reproducibly_sends_releases_and_counts(bac
     assert_eq!(sent["seed"], "4242");
     let queued = sent["queued"].as_u64().expect("queued");
     assert!(queued > 0 && queued < 9, "only the first wave goes out: {sent}");
+    let recorded = radslag::entities::sample::Entity::find().one(&app.db).await.expect("q").expect("sample");
+    assert_eq!(recorded.release_at.map(|at| at - recorded.created_at), Some(6 * 3600), "the rest after six hours");
     let invited = invitation::Entity::find().all(&app.db).await.expect("invitations");
     let mut sent_by_district: BTreeMap<String, u64> = BTreeMap::new();
     for row in &invited {

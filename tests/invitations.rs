@@ -168,7 +168,12 @@ async fn a_sample_is_reproducible_from_its_seed_and_recorded(backend: Backend) {
     add_members(&app, &app.alpha, "m", 30).await;
     let survey_id = open_survey(&app, &app.alpha).await;
     let survey = invitations::survey(&app.db, &app.alpha, survey_id).await.expect("survey");
-    let request = SampleRequest { method: Method::Simple { size: 10 }, seed: 42, soft_launch_percent: None };
+    let request = SampleRequest {
+        method: Method::Simple { size: 10 },
+        seed: 42,
+        soft_launch_percent: None,
+        release_after_hours: radslag::domain::sampling::DEFAULT_RELEASE_AFTER_HOURS,
+    };
     let first = invitations::preview(&app.db, &app.alpha, &survey, &request).await.expect("preview");
     let again = invitations::preview(&app.db, &app.alpha, &survey, &request).await.expect("preview");
     let other = SampleRequest { seed: 43, ..request.clone() };
@@ -547,6 +552,12 @@ async fn a_soft_launch_sends_wave_one_then_the_rest(backend: Backend) {
     let members = add_members(&app, &app.alpha, "w", 20).await;
     let survey_id = open_survey(&app, &app.alpha).await;
     let client = editor(&app, ALPHA, &app.alpha).await;
+    let too_long =
+        send_sample(&app, &client, survey_id, &[("method", "all"), ("soft_launch", "10%"), ("release_after", "500")])
+            .await;
+    assert_eq!(too_long.status(), 422, "a week at most");
+    assert!(too_long.text().await.expect("body").contains("Skriv et helt antall timer fra 1 til 168."));
+    assert_eq!(invitations_of(&app, survey_id).await.len(), 0, "nothing sent");
     let response = send_sample(&app, &client, survey_id, &[("method", "all"), ("soft_launch", "10%")]).await;
     assert!(response.headers()["location"].to_str().expect("ascii").contains("sent=20&queued=2"));
     wait_for_outbox(&app, "wave 1 sent", |rows| rows.len() == 2 && rows.iter().all(|r| r.status == "sent")).await;
@@ -554,7 +565,8 @@ async fn a_soft_launch_sends_wave_one_then_the_rest(backend: Backend) {
     assert_eq!(rows.iter().filter(|r| r.wave == 1 && r.sent_at.is_some()).count(), 2);
     assert_eq!(rows.iter().filter(|r| r.wave == 2 && r.sent_at.is_none()).count(), 18);
     let sample = sample::Entity::find().one(&app.db).await.expect("query").expect("sample");
-    assert!(sample.release_at.is_some_and(|at| at > radslag::services::now() + 23 * 3600));
+    let released_in = sample.release_at.expect("release time") - sample.created_at;
+    assert_eq!(released_in, 24 * 3600, "by default the rest goes out a day later");
 
     let page = format!("/staff/surveys/{survey_id}/invitations");
     let base = format!("{page}/samples/{}", sample.id);
@@ -733,6 +745,7 @@ async fn a_large_sample_is_queued_in_batches_and_delivered(backend: Backend) {
         method: Method::Stratified { size: count as usize, by: vec![radslag::domain::sampling::Stratifier::District] },
         seed: 1,
         soft_launch_percent: None,
+        release_after_hours: radslag::domain::sampling::DEFAULT_RELEASE_AFTER_HOURS,
     };
     let started = std::time::Instant::now();
     let mut reports = Vec::new();

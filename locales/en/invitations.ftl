@@ -98,3 +98,7 @@ invitations-progress-opened = Opened
 invitations-progress-started = Started
 invitations-progress-rate = Response rate
 invitations-progress-unstratified = No stratum
+
+invitations-release-after = Send the rest after (hours)
+invitations-release-after-hint = For a soft launch: the rest is sent automatically after this many hours (1–168, usually 24) unless someone holds it back. You can also send the rest yourself at any time.
+invitations-error-release-after = Enter a whole number of hours from 1 to { $max }.

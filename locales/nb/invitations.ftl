@@ -98,3 +98,7 @@ invitations-progress-opened = Åpnet
 invitations-progress-started = Begynt
 invitations-progress-rate = Svarprosent
 invitations-progress-unstratified = Uten stratum
+
+invitations-release-after = Send resten etter (timer)
+invitations-release-after-hint = Gjelder myk start: resten sendes automatisk etter så mange timer (1–168, vanligvis 24), hvis ingen har holdt den tilbake. Du kan også sende resten selv når som helst.
+invitations-error-release-after = Skriv et helt antall timer fra 1 til { $max }.

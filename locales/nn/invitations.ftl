@@ -98,3 +98,7 @@ invitations-progress-opened = Opna
 invitations-progress-started = Byrja
 invitations-progress-rate = Svarprosent
 invitations-progress-unstratified = Utan stratum
+
+invitations-release-after = Send resten etter (timar)
+invitations-release-after-hint = Gjeld mjuk start: resten blir send automatisk etter så mange timar (1–168, vanlegvis 24), viss ingen har halde han tilbake. Du kan òg sende resten sjølv når som helst.
+invitations-error-release-after = Skriv eit heilt tal timar frå 1 til { $max }.

@@ -98,3 +98,7 @@ invitations-progress-opened = Öppnade
 invitations-progress-started = Påbörjade
 invitations-progress-rate = Svarsfrekvens
 invitations-progress-unstratified = Utan stratum
+
+invitations-release-after = Skicka resten efter (timmar)
+invitations-release-after-hint = Gäller mjuk start: resten skickas automatiskt efter så många timmar (1–168, vanligen 24) om ingen har hållit tillbaka den. Du kan också skicka resten själv när som helst.
+invitations-error-release-after = Skriv ett helt antal timmar från 1 till { $max }.

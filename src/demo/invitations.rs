@@ -35,6 +35,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &url::Url, municipality: &M
             method: Method::Stratified { size: DEMO_SAMPLE_SIZE, by: vec![Stratifier::District] },
             seed: DEMO_SEED,
             soft_launch_percent: None,
+            release_after_hours: crate::domain::sampling::DEFAULT_RELEASE_AFTER_HOURS,
         };
         match invitations::send(db, base_url, municipality, row.id, &request, Actor::System).await {
             Ok(_) | Err(InviteError::Invalid(_)) | Err(InviteError::AlreadySent(_)) => {}

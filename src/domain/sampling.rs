@@ -103,7 +103,14 @@ pub struct SampleRequest {
     pub seed: u64,
     /// Percentage (1–99) sent first as wave 1; `None` sends everyone at once.
     pub soft_launch_percent: Option<u8>,
+    /// With a soft launch: hours until the rest is sent unless staff hold it.
+    pub release_after_hours: u16,
 }
+
+/// Hours a soft launch waits before the rest is sent, unless staff say otherwise.
+pub const DEFAULT_RELEASE_AFTER_HOURS: u16 = 24;
+/// Allowed waiting times, in hours (a week at most).
+pub const RELEASE_AFTER_HOURS: std::ops::RangeInclusive<u16> = 1..=168;
 
 /// The sample form (or command line) as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -123,6 +130,9 @@ pub struct SampleInput {
     /// Soft-launch share in percent (`10` or `10%`); empty for none.
     #[serde(default)]
     pub soft_launch: String,
+    /// Hours before the rest of a soft launch is sent; empty for the default.
+    #[serde(default)]
+    pub release_after: String,
 }
 
 /// Largest sample accepted in one request.
@@ -183,10 +193,23 @@ impl SampleInput {
                 }
             },
         };
+        let release_after_hours = match self.release_after.trim().trim_end_matches('h').trim() {
+            "" => DEFAULT_RELEASE_AFTER_HOURS,
+            text => match text.parse::<u16>() {
+                Ok(hours) if RELEASE_AFTER_HOURS.contains(&hours) => hours,
+                _ => {
+                    errors.push(
+                        FieldError::new("release_after", "invitations-error-release-after")
+                            .with("max", *RELEASE_AFTER_HOURS.end()),
+                    );
+                    DEFAULT_RELEASE_AFTER_HOURS
+                }
+            },
+        };
         Invalid::check(errors)?;
         match (method, seed, soft_launch_percent) {
             (Some(method), Some(seed), Some(soft_launch_percent)) => {
-                Ok(SampleRequest { method, seed, soft_launch_percent })
+                Ok(SampleRequest { method, seed, soft_launch_percent, release_after_hours })
             }
             _ => Err(Invalid(vec![FieldError::new("method", "invitations-error-method")])),
         }
@@ -428,7 +451,7 @@ mod tests {
     }
 
     fn request(method: Method, seed: u64) -> SampleRequest {
-        SampleRequest { method, seed, soft_launch_percent: None }
+        SampleRequest { method, seed, soft_launch_percent: None, release_after_hours: DEFAULT_RELEASE_AFTER_HOURS }
     }
 
     #[test]
@@ -509,10 +532,11 @@ mod tests {
             strata: vec!["district,shoe_size".into()],
             seed: "-3".into(),
             soft_launch: "150%".into(),
+            release_after: "0".into(),
         };
         let errors = input.parse(5).expect_err("invalid");
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["strata", "size", "seed", "soft_launch"]);
+        assert_eq!(fields, vec!["strata", "size", "seed", "soft_launch", "release_after"]);
 
         let ok = SampleInput {
             method: "stratified".into(),
@@ -520,11 +544,15 @@ mod tests {
             strata: vec!["gender".into(), "district".into()],
             seed: String::new(),
             soft_launch: "10%".into(),
+            release_after: "48h".into(),
         }
         .parse(77)
         .expect("valid");
         assert_eq!(ok.seed, 77);
         assert_eq!(ok.soft_launch_percent, Some(10));
+        assert_eq!(ok.release_after_hours, 48);
+        let default = SampleInput { method: "all".into(), ..Default::default() }.parse(1).expect("valid");
+        assert_eq!(default.release_after_hours, DEFAULT_RELEASE_AFTER_HOURS);
         assert_eq!(ok.method.strata_text(), "district,gender");
         let missing = SampleInput { method: "stratified".into(), size: "5".into(), ..Default::default() };
         assert_eq!(missing.parse(1).expect_err("no strata").0[0].message, "invitations-error-strata-missing");

@@ -28,9 +28,6 @@ use crate::services::{municipalities, outbox, panel};
 
 const DAY: i64 = 24 * 3600;
 
-/// Hours after which the rest of a soft launch goes out unless staff hold it.
-pub const SOFT_LAUNCH_RELEASE_HOURS: i64 = 24;
-
 /// Why invitations were not sent.
 #[derive(Debug, thiserror::Error)]
 pub enum InviteError {
@@ -428,7 +425,7 @@ async fn record_sample(
         drawn: Set(drawn.len().try_into().unwrap_or(i32::MAX)),
         created_by: Set(actor.user_id()),
         created_at: Set(now),
-        release_at: Set(soft_launch.then_some(now + SOFT_LAUNCH_RELEASE_HOURS * 3600)),
+        release_at: Set(soft_launch.then_some(now + i64::from(request.release_after_hours) * 3600)),
         release_held: Set(false),
         ..Default::default()
     }

@@ -130,6 +130,9 @@ fn sample_form(context: &RequestContext, survey_id: i32, input: &SampleInput, er
             (TextField { name: "soft_launch", label: t(language, "invitations-soft-launch"), value: &input.soft_launch,
                 input_type: "text", autocomplete: "off", hint: Some(t(language, "invitations-soft-launch-hint")),
                 required: false }.render(language, errors))
+            (TextField { name: "release_after", label: t(language, "invitations-release-after"), value: &input.release_after,
+                input_type: "text", autocomplete: "off", hint: Some(t(language, "invitations-release-after-hint")),
+                required: false }.render(language, errors))
             button class="ds-button" data-variant="secondary" type="submit" { (t(language, "invitations-preview-button")) }
         }
     }
@@ -176,6 +179,7 @@ fn preview_section(context: &RequestContext, survey_id: i32, preview: &Preview) 
                 input type="hidden" name="strata" value=(strata);
                 input type="hidden" name="seed" value=(request.seed);
                 input type="hidden" name="soft_launch" value=(request.soft_launch_percent.map(|p| p.to_string()).unwrap_or_default());
+                input type="hidden" name="release_after" value=(request.release_after_hours);
                 button class="ds-button" data-variant="primary" type="submit" {
                     (t_with(language, "invitations-send-button", &[("count", preview.drawn.len().to_string())]))
                 }

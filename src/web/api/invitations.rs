@@ -72,6 +72,8 @@ pub struct SendBody {
     seed: Option<Seed>,
     /// Share sent first, in percent (1–99); the rest follows on release.
     soft_launch_percent: Option<u8>,
+    /// With a soft launch: hours (1–168, default 24) before the rest is sent unless held.
+    release_after_hours: Option<u16>,
 }
 
 /// Body of `POST …/invitations/release`.
@@ -204,6 +206,18 @@ fn seed_text(seed: Option<Seed>) -> String {
 
 /// The sample form from the API's `mode`: `sample` is stratified when strata are given.
 fn sample_input(mode: &str, size: String, strata: Vec<String>, seed: String, soft_launch: String) -> SampleInput {
+    sample_input_releasing(mode, size, strata, seed, soft_launch, String::new())
+}
+
+/// As [`sample_input`], with the hours before a soft launch's release.
+fn sample_input_releasing(
+    mode: &str,
+    size: String,
+    strata: Vec<String>,
+    seed: String,
+    soft_launch: String,
+    release_after: String,
+) -> SampleInput {
     let stratified = strata.iter().any(|s| !s.trim().is_empty());
     let method = match mode.trim() {
         "all" => "all",
@@ -211,7 +225,7 @@ fn sample_input(mode: &str, size: String, strata: Vec<String>, seed: String, sof
         "sample" => "simple",
         _ => "",
     };
-    SampleInput { method: method.into(), size, strata, seed, soft_launch }
+    SampleInput { method: method.into(), size, strata, seed, soft_launch, release_after }
 }
 
 fn mode_checked(mode: &str) -> Result<(), Invalid> {
@@ -312,12 +326,13 @@ pub async fn send_invitations(
         Some(Strata::List(list)) => list,
         None => Vec::new(),
     };
-    let input = sample_input(
+    let input = sample_input_releasing(
         &body.mode,
         body.size.map(|n| n.to_string()).unwrap_or_default(),
         strata,
         seed_text(body.seed),
         body.soft_launch_percent.map(|p| p.to_string()).unwrap_or_default(),
+        body.release_after_hours.map(|h| h.to_string()).unwrap_or_default(),
     );
     let request = input.parse(sampling::new_seed()).map_err(|e| invalid(&context, &e))?;
     let outcome = invitations::send(&state.db, &state.config.base_url, &municipality, id, &request, caller.actor)

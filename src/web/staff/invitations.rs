@@ -91,6 +91,7 @@ fn sample_input(pairs: Vec<(String, String)>) -> SampleInput {
             "strata" => input.strata.push(value),
             "seed" => input.seed = value,
             "soft_launch" => input.soft_launch = value,
+            "release_after" => input.release_after = value,
             _ => {}
         }
     }
