@@ -998,11 +998,15 @@ impl Browser {
     /// the screenshots taken.
     pub async fn finish(mut self) {
         self.check_if_unchecked().await;
+        // Written to the process's stderr directly, not through `eprintln!`,
+        // which the test runner captures for passing tests: the list shows
+        // in every run's output.
         let screenshots = self.screenshots();
-        eprintln!("{} screenshots of {}:", screenshots.len(), self.test);
+        let mut list = format!("{} screenshots of {}:\n", screenshots.len(), self.test);
         for file in &screenshots {
-            eprintln!("  {}", file.display());
+            list.push_str(&format!("  {}\n", file.display()));
         }
+        let _ = std::io::stderr().lock().write_all(list.as_bytes());
         let client = self.client.clone();
         if client.close().await.is_ok() {
             self.driver.session = None;
