@@ -8,7 +8,7 @@ use crate::domain::validation::Invalid;
 use crate::i18n::t;
 use crate::services::api_keys::{CreatedKey, KeyListing, NewKeyInput};
 use crate::services::staff::StaffUser;
-use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
+use crate::views::components::{TextField, alert, csrf_field, data_table, error_summary, field_id};
 use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
@@ -86,9 +86,7 @@ fn key_table(context: &RequestContext, keys: &[KeyListing]) -> Markup {
     let language = context.language;
     let never = t(language, "api-keys-never");
     html! {
-        div class="table-scroll" tabindex="0" role="region" aria-labelledby="api-keys-caption" {
-            table class="ds-table" data-border {
-                caption id="api-keys-caption" { (t(language, "api-keys-caption")) }
+        (data_table("api-keys-caption", None, html! { (t(language, "api-keys-caption")) }, html! {
                 thead { tr {
                     th scope="col" { (t(language, "api-keys-name")) }
                     th scope="col" { (t(language, "api-keys-role")) }
@@ -124,8 +122,7 @@ fn key_table(context: &RequestContext, keys: &[KeyListing]) -> Markup {
                         }
                     }
                 }
-            }
-        }
+        }))
     }
 }
 

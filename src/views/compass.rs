@@ -13,7 +13,7 @@ use crate::entities::compass_framework;
 use crate::i18n::{field_error, t, t_with};
 use crate::services::compass::{AssessmentDetail, Overview, ResidentScore, StoredAssessment, YearIndicators};
 use crate::services::staff::StaffUser;
-use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
+use crate::views::components::{TextField, alert, csrf_field, data_table, error_summary, field_id};
 use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
@@ -205,9 +205,7 @@ fn weighting_note(language: Language, resident: &[ResidentScore]) -> Markup {
 fn areas_table(language: Language, overview: &Overview) -> Markup {
     let latest = overview.assessments.first();
     html! {
-        div class="table-scroll" tabindex="0" role="region" aria-labelledby="compass-areas-caption" {
-            table class="ds-table" data-border id="compass-areas" {
-                caption id="compass-areas-caption" { (t(language, "compass-areas-caption")) }
+        (data_table("compass-areas-caption", Some("compass-areas"), html! { (t(language, "compass-areas-caption")) }, html! {
                 thead { tr {
                     th scope="col" { (t(language, "compass-area")) }
                     th scope="col" class="numeric" { (t(language, "compass-official")) }
@@ -252,8 +250,7 @@ fn areas_table(language: Language, overview: &Overview) -> Markup {
                         td {} td {} td {}
                     } }
                 }
-            }
-        }
+        }))
     }
 }
 
@@ -284,9 +281,7 @@ fn history_table(language: Language, framework: &Framework, assessments: &[Store
     let oldest_first: Vec<&StoredAssessment> = assessments.iter().rev().collect();
     let previous = assessments.get(1);
     html! {
-        div class="table-scroll" tabindex="0" role="region" aria-labelledby="compass-history-caption" {
-            table class="ds-table" data-border id="compass-history" {
-                caption id="compass-history-caption" { (t(language, "compass-history-caption")) }
+        (data_table("compass-history-caption", Some("compass-history"), html! { (t(language, "compass-history-caption")) }, html! {
                 thead { tr {
                     th scope="col" { (t(language, "compass-area")) }
                     @for assessment in &oldest_first {
@@ -320,8 +315,7 @@ fn history_table(language: Language, framework: &Framework, assessments: &[Store
                         td class="numeric" { (change(language, Some(assessments[0].totals.overall), Some(previous.totals.overall))) }
                     }
                 } }
-            }
-        }
+        }))
     }
 }
 
@@ -375,9 +369,7 @@ pub fn indicators_table(language: Language, indicators: &[YearIndicators]) -> Ma
     }
     let optional_percent = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), |v| percent(language, v));
     html! {
-        div class="table-scroll" tabindex="0" role="region" aria-labelledby="compass-indicators-caption" {
-            table class="ds-table" data-border id="compass-indicators" {
-                caption id="compass-indicators-caption" { (t(language, "compass-indicators-caption")) }
+        (data_table("compass-indicators-caption", Some("compass-indicators"), html! { (t(language, "compass-indicators-caption")) }, html! {
                 thead { tr {
                     th scope="col" { (t(language, "compass-year")) }
                     th scope="col" class="numeric" { (t(language, "compass-surveys-opened")) }
@@ -408,8 +400,7 @@ pub fn indicators_table(language: Language, indicators: &[YearIndicators]) -> Ma
                         }
                     }
                 }
-            }
-        }
+        }))
         p class="ds-paragraph" data-size="sm" { (t(language, "compass-indicators-explained")) }
     }
 }
@@ -878,9 +869,7 @@ pub fn assessment_page(
         }
         section aria-labelledby="assessment-areas-heading" {
             h2 class="ds-heading" data-size="md" id="assessment-areas-heading" { (t(language, "compass-areas-heading")) }
-            div class="table-scroll" tabindex="0" role="region" aria-labelledby="assessment-areas-caption" {
-                table class="ds-table" data-border id="assessment-areas" {
-                    caption id="assessment-areas-caption" { (t(language, "compass-assessment-areas-caption")) }
+            (data_table("assessment-areas-caption", Some("assessment-areas"), html! { (t(language, "compass-assessment-areas-caption")) }, html! {
                     thead { tr {
                         th scope="col" { (t(language, "compass-area")) }
                         th scope="col" class="numeric" { (t(language, "compass-points")) }
@@ -911,8 +900,7 @@ pub fn assessment_page(
                             td class="numeric" { (change(language, Some(totals.overall), Some(previous.totals.overall))) }
                         }
                     } }
-                }
-            }
+            }))
         }
         @for area in &framework.areas {
             section aria-labelledby={ "assessment-area-" (area.number) "-heading" } id={ "assessment-area-" (area.number) } {

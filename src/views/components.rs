@@ -107,3 +107,17 @@ pub fn alert(color: &str, content: Markup) -> Markup {
 pub fn single_error(field: &str, message: &'static str) -> Invalid {
     Invalid(vec![FieldError::new(field, message)])
 }
+
+/// A data table that scrolls sideways on its own when it is wider than the
+/// screen (so the page never does), as a keyboard-focusable region named by
+/// its caption. `content` is the table's `thead`/`tbody`/`tfoot`.
+pub fn data_table(caption_id: &str, table_id: Option<&str>, caption: Markup, content: Markup) -> Markup {
+    html! {
+        div class="table-scroll" tabindex="0" role="region" aria-labelledby=(caption_id) {
+            table class="ds-table" data-border id=[table_id] {
+                caption id=(caption_id) { (caption) }
+                (content)
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ use crate::i18n::{field_error, t, t_with};
 use crate::services::invitations::{CompositionRow, InvitationStats, Preview, SampleSummary, Tally};
 use crate::services::staff::StaffUser;
 use crate::services::surveys::Survey;
-use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
+use crate::views::components::{TextField, alert, csrf_field, data_table, error_summary, field_id};
 use crate::views::layout::{Area, Page, render};
 use crate::views::staff::format_time;
 use crate::web::context::RequestContext;
@@ -54,9 +54,7 @@ fn composition_table(language: Language, by: Stratifier, rows: &[CompositionRow]
     let population_total: i64 = rows.iter().map(|r| r.population).sum();
     let caption_id = format!("composition-{}-caption", by.code().replace('_', "-"));
     html! {
-        div class="table-scroll" tabindex="0" role="region" aria-labelledby=(caption_id) {
-            table class="ds-table" data-border {
-                caption id=(caption_id) { (t(language, &format!("invitations-composition-{}", by.code().replace('_', "-")))) }
+        (data_table(&caption_id, None, html! { (t(language, &format!("invitations-composition-{}", by.code().replace('_', "-")))) }, html! {
                 thead { tr {
                     th scope="col" { (t(language, &format!("invitations-dimension-{}", by.code().replace('_', "-")))) }
                     th scope="col" class="numeric" { (t(language, "invitations-column-sample")) }
@@ -79,8 +77,7 @@ fn composition_table(language: Language, by: Stratifier, rows: &[CompositionRow]
                     td class="numeric" { (eligible_total) }
                     td class="numeric" { (population_total) }
                 } }
-            }
-        }
+        }))
     }
 }
 
@@ -196,9 +193,7 @@ fn samples_section(context: &RequestContext, survey_id: i32, samples: &[SampleSu
             @if samples.is_empty() {
                 p class="ds-paragraph" { (t(language, "invitations-samples-none")) }
             } @else {
-                div class="table-scroll" tabindex="0" role="region" aria-labelledby="samples-caption" {
-                    table class="ds-table" data-border {
-                        caption id="samples-caption" { (t(language, "invitations-samples-caption")) }
+                (data_table("samples-caption", None, html! { (t(language, "invitations-samples-caption")) }, html! {
                         thead { tr {
                             th scope="col" { (t(language, "invitations-column-when")) }
                             th scope="col" { (t(language, "invitations-method")) }
@@ -225,8 +220,7 @@ fn samples_section(context: &RequestContext, survey_id: i32, samples: &[SampleSu
                                 }
                             }
                         }
-                    }
-                }
+                }))
             }
         }
     }
@@ -268,9 +262,7 @@ fn progress_section(language: Language, stats: &InvitationStats) -> Markup {
         section aria-labelledby="progress-heading" class="card-section" {
             h2 class="ds-heading" data-size="md" id="progress-heading" { (t(language, "invitations-progress-heading")) }
             p class="ds-paragraph" data-size="sm" { (t(language, "invitations-progress-hint")) }
-            div class="table-scroll" tabindex="0" role="region" aria-labelledby="progress-caption" {
-                table class="ds-table" data-border id="progress" {
-                    caption id="progress-caption" { (t(language, "invitations-progress-caption")) }
+            (data_table("progress-caption", Some("progress"), html! { (t(language, "invitations-progress-caption")) }, html! {
                     thead { tr {
                         th scope="col" { (t(language, "invitations-progress-group")) }
                         th scope="col" class="numeric" { (t(language, "invitations-column-invited")) }
@@ -297,8 +289,7 @@ fn progress_section(language: Language, stats: &InvitationStats) -> Markup {
                             (tally_cells(&stats.overall))
                         }
                     }
-                }
-            }
+            }))
         }
     }
 }

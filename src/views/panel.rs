@@ -10,7 +10,7 @@ use crate::i18n::{field_error, t, t_with};
 use crate::services::municipalities::District;
 use crate::services::panel::{InvitedSurvey, Overview, Representation};
 use crate::services::staff::StaffUser;
-use crate::views::components::{TextField, alert, csrf_field, error_summary, field_id};
+use crate::views::components::{TextField, alert, csrf_field, data_table, error_summary, field_id};
 use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
@@ -589,9 +589,7 @@ pub fn members(
     let content = html! {
         h1 class="ds-heading" data-size="lg" { (title) }
         p class="ds-paragraph" { (t(language, "panel-members-intro")) }
-        div class="table-scroll" tabindex="0" role="region" aria-labelledby="members-caption" {
-            table class="ds-table" data-border {
-                caption id="members-caption" { (t_with(language, "panel-members-caption", &[("page", (page + 1).to_string()), ("pages", pages.max(1).to_string())])) }
+        (data_table("members-caption", None, html! { (t_with(language, "panel-members-caption", &[("page", (page + 1).to_string()), ("pages", pages.max(1).to_string())])) }, html! {
                 thead { tr {
                     th scope="col" { (t(language, "field-email")) }
                     th scope="col" { (t(language, "panel-field-birth-year")) }
@@ -614,8 +612,7 @@ pub fn members(
                         }
                     }
                 }
-            }
-        }
+        }))
         nav aria-label=(t(language, "panel-members-pages")) {
             @if page > 0 {
                 a class="ds-link" href={ "/staff/panel/members?page=" (page) } rel="prev" { (t(language, "panel-members-previous")) }

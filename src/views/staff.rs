@@ -12,7 +12,9 @@ use crate::i18n::{t, t_with};
 use crate::services::municipalities::District;
 use crate::services::staff::StaffUser;
 use crate::services::tenant::Municipality;
-use crate::views::components::{TextField, alert, csrf_field, error_summary, error_summary_items, field_id};
+use crate::views::components::{
+    TextField, alert, csrf_field, data_table, error_summary, error_summary_items, field_id,
+};
 use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
@@ -329,9 +331,7 @@ pub fn audit(state: &AppState, context: &RequestContext, user: &StaffUser, event
     let content = html! {
         h1 class="ds-heading" data-size="lg" { (title) }
         p class="ds-paragraph" { (t(language, "audit-intro")) }
-        div class="table-scroll" tabindex="0" role="region" aria-labelledby="audit-caption" {
-            table class="ds-table" data-border {
-                caption id="audit-caption" { (t(language, "audit-caption")) }
+        (data_table("audit-caption", None, html! { (t(language, "audit-caption")) }, html! {
                 thead { tr {
                     th scope="col" { (t(language, "audit-when")) }
                     th scope="col" { (t(language, "audit-who")) }
@@ -348,8 +348,7 @@ pub fn audit(state: &AppState, context: &RequestContext, user: &StaffUser, event
                         }
                     }
                 }
-            }
-        }
+        }))
     };
     staff_page(state, context, Some(user), title, content)
 }

@@ -15,7 +15,7 @@ use crate::i18n::{field_error, t, t_with};
 use crate::services::staff::StaffUser;
 use crate::services::surveys::{DATE_FORMAT, EditError, Survey, SurveyKind, SurveyStatus, columns_of};
 use crate::services::tenant::Municipality;
-use crate::views::components::{alert, csrf_field, field_id};
+use crate::views::components::{alert, csrf_field, data_table, field_id};
 use crate::views::layout::{Area, Page, render};
 use crate::web::context::RequestContext;
 use crate::web::state::AppState;
@@ -91,9 +91,7 @@ pub fn list(
         @if view.surveys.is_empty() {
             p class="ds-paragraph" { (t(language, "surveys-none")) }
         } @else {
-            div class="table-scroll" tabindex="0" role="region" aria-labelledby="surveys-caption" {
-                table class="ds-table" data-border {
-                    caption id="surveys-caption" { (t(language, "surveys-caption")) }
+            (data_table("surveys-caption", None, html! { (t(language, "surveys-caption")) }, html! {
                     thead { tr {
                         th scope="col" { (t(language, "survey-field-title")) }
                         th scope="col" { (t(language, "survey-kind")) }
@@ -122,8 +120,7 @@ pub fn list(
                             }
                         }
                     }
-                }
-            }
+            }))
         }
         @if user.role.includes(Role::Editor) {
             section aria-labelledby="new-heading" class="card-section" {
