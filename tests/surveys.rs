@@ -25,6 +25,7 @@ on_both_backends!(
     drafts_are_sent_for_approval_and_the_admins_are_told,
     an_approved_survey_past_its_closing_date_does_not_open,
     every_question_type_is_built_through_the_forms,
+    every_question_type_survives_export_and_import,
 );
 
 const COMPLETE: &str = include_str!("../src/demo/surveys/barnehage-og-skole.json");
@@ -1057,5 +1058,161 @@ async fn every_question_type_is_built_through_the_forms(backend: Backend) {
         "name=\"q.q6.other\"",
     ] {
         assert!(html.contains(shown), "{shown} on the resident page:\n{html}");
+    }
+}
+
+const EVERY_TYPE: &str = include_str!("fixtures/every-question-type.json");
+
+/// The every-question-type definition wrapped as a survey file.
+fn every_type_file() -> serde_json::Value {
+    let definition: serde_json::Value = serde_json::from_str(EVERY_TYPE).expect("fixture is JSON");
+    serde_json::json!({
+        "format": "radslag-survey",
+        "version": 1,
+        "kind": "panel",
+        "closes_on": "2099-06-30",
+        "ladder_step": "consultation",
+        "reminder_after_days": 5,
+        "max_reminders": 1,
+        "definition": definition,
+    })
+}
+
+async fn every_question_type_survives_export_and_import(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "editor@alpha.test", Role::Editor).await;
+    let editor = app.signed_in(ALPHA, "editor@alpha.test").await;
+    let file = every_type_file();
+    let types: Vec<&str> = file["definition"]["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|s| s["questions"].as_array().expect("questions"))
+        .filter_map(|q| q["type"].as_str())
+        .collect();
+    for name in radslag::domain::survey::edit::QUESTION_TYPES {
+        assert!(types.contains(&name), "the fixture has a {name} question");
+    }
+
+    let uploaded = upload(&app, &editor, &serde_json::to_string_pretty(&file).expect("json")).await;
+    assert_eq!(uploaded.status(), 303);
+    let id = id_from(&uploaded);
+    let export = |id: i32| {
+        let editor = editor.clone();
+        let url = app.url(ALPHA, &format!("/staff/surveys/{id}/export"));
+        async move {
+            let response = editor.get(url).send().await.expect("export");
+            assert_eq!(response.status(), 200);
+            response.text().await.expect("body")
+        }
+    };
+    let exported = export(id).await;
+    let parsed: serde_json::Value = serde_json::from_str(&exported).expect("export is JSON");
+    includes(&parsed, &file, "file");
+    let (canonical, _) =
+        radslag::domain::survey::file::SurveyFile::parse(&file.to_string()).expect("the wrapped fixture is valid");
+    assert_eq!(exported, canonical.to_canonical_json().expect("canonical"), "canonical JSON");
+    assert_eq!(survey_in_db(&app, id).await.definition, common::fixtures::definition());
+
+    // The exported text is canonical: importing it again exports the same bytes.
+    let again = upload(&app, &editor, &exported).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(export(id_from(&again)).await, exported);
+}
+
+/// Every field written in `expected` is in `actual` with the same value
+/// (the export may add defaults the file left out).
+fn includes(actual: &serde_json::Value, expected: &serde_json::Value, path: &str) {
+    match (actual, expected) {
+        (serde_json::Value::Object(actual), serde_json::Value::Object(expected)) => {
+            for (name, value) in expected {
+                let found = actual.get(name).unwrap_or_else(|| panic!("{path}.{name} lost"));
+                includes(found, value, &format!("{path}.{name}"));
+            }
+        }
+        (serde_json::Value::Array(actual), serde_json::Value::Array(expected)) => {
+            assert_eq!(actual.len(), expected.len(), "{path}");
+            for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+                includes(a, e, &format!("{path}[{i}]"));
+            }
+        }
+        // 60 and 60.0 are the same number; JSON does not tell them apart.
+        (serde_json::Value::Number(actual), serde_json::Value::Number(expected)) => {
+            assert_eq!(actual.as_f64(), expected.as_f64(), "{path}");
+        }
+        _ => assert_eq!(actual, expected, "{path}"),
+    }
+}
+
+/// Check `value` against a schema object node: required properties present,
+/// no unknown ones where the schema forbids them, `const` and `enum` kept.
+fn conforms(node: &serde_json::Value, value: &serde_json::Value, path: &str) {
+    if let Some(expected) = node.get("const") {
+        assert_eq!(value, expected, "{path}");
+    }
+    if let Some(allowed) = node.get("enum").and_then(|e| e.as_array()) {
+        assert!(allowed.contains(value), "{path}: {value} not in {allowed:?}");
+    }
+    let Some(properties) = node.get("properties").and_then(|p| p.as_object()) else { return };
+    let object = value.as_object().unwrap_or_else(|| panic!("{path} is an object"));
+    for name in node["required"].as_array().into_iter().flatten().filter_map(|n| n.as_str()) {
+        assert!(object.contains_key(name), "{path}.{name} is required");
+    }
+    if node.get("additionalProperties") == Some(&serde_json::Value::Bool(false)) {
+        for name in object.keys() {
+            assert!(properties.contains_key(name), "{path}.{name} is not in the schema");
+        }
+    }
+    for (name, property) in properties {
+        if let Some(inner) = object.get(name) {
+            conforms(property, inner, &format!("{path}.{name}"));
+        }
+    }
+}
+
+/// Every demo survey file and the every-question-type fixture follow the
+/// schema's required fields, known properties and question types.
+#[test]
+fn the_demo_surveys_and_the_fixture_follow_the_schema() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/survey.schema.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    let defs = &schema["$defs"];
+    let directory = concat!(env!("CARGO_MANIFEST_DIR"), "/src/demo/surveys");
+    let mut files: Vec<(String, serde_json::Value)> = std::fs::read_dir(directory)
+        .expect("demo surveys")
+        .map(|entry| {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("read");
+            (path.display().to_string(), serde_json::from_str(&text).expect("demo file is JSON"))
+        })
+        .collect();
+    assert!(files.len() >= 8, "{} demo surveys", files.len());
+    files.push(("every-question-type".into(), every_type_file()));
+    for (name, file) in &files {
+        conforms(&schema, file, name);
+        let definition = &file["definition"];
+        conforms(&defs["definition"], definition, &format!("{name}: definition"));
+        for (s, section) in definition["sections"].as_array().expect("sections").iter().enumerate() {
+            let path = format!("{name}: sections[{s}]");
+            conforms(&defs["section"], section, &path);
+            for (q, question) in section["questions"].as_array().expect("questions").iter().enumerate() {
+                let path = format!("{path}.questions[{q}]");
+                let kind = question["type"].as_str().unwrap_or_else(|| panic!("{path}.type"));
+                let node = defs["question_types"].get(kind).unwrap_or_else(|| panic!("{path}: {kind} not in schema"));
+                conforms(node, question, &path);
+                for list in ["options", "scale", "statements"] {
+                    for (c, choice) in question[list].as_array().into_iter().flatten().enumerate() {
+                        conforms(&defs["choice"], choice, &format!("{path}.{list}[{c}]"));
+                    }
+                }
+                if let Some(condition) = question.get("show_if") {
+                    conforms(&defs["condition"], condition, &format!("{path}.show_if"));
+                    for rule in condition["rules"].as_array().expect("rules") {
+                        conforms(&defs["rule"], rule, &format!("{path}.show_if.rules"));
+                    }
+                }
+            }
+        }
     }
 }
