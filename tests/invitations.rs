@@ -31,6 +31,7 @@ on_both_backends!(
     the_demo_invites_a_sample_to_open_surveys_once,
     a_large_sample_is_queued_in_batches_and_delivered,
     emails_a_stopped_sender_left_unsent_are_queued_later,
+    invitations_are_written_in_the_members_language,
 );
 
 const DEFINITION: &str = r#"{
@@ -902,4 +903,46 @@ async fn the_command_line_invites_stratified_samples_and_everyone() {
         invitations_of(&app_like, everyone_survey).await.iter().filter_map(|i| i.member_id).collect();
     assert!(everyone.is_disjoint(&invited), "{everyone:?} {invited:?}");
     assert_eq!(everyone.len() + invited.len(), members.len());
+}
+
+async fn invitations_are_written_in_the_members_language(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let english =
+        insert_member(&app, &app.alpha, MemberSpec { language: "en", ..MemberSpec::new("en@example.no") }).await;
+    // Alpha offers Norwegian Bokmål and English, not Swedish.
+    let swedish =
+        insert_member(&app, &app.alpha, MemberSpec { language: "sv", ..MemberSpec::new("sv@example.no") }).await;
+    let survey_id = open_survey(&app, &app.alpha).await;
+    let client = editor(&app, ALPHA, &app.alpha).await;
+    let response = send_sample(&app, &client, survey_id, &[("method", "all")]).await;
+    assert_eq!(response.status(), 303);
+
+    let mail = app.smtp.wait_for(&english.email, 1).await.remove(0);
+    assert_eq!(mail.subject(), "Have your say: The park in the centre");
+    let (text, html) = (mail.text(), mail.html());
+    for expected in [
+        "The park in the centre",
+        "We are redesigning the park.",
+        "Which activities the park makes room for.",
+        "It takes about 1 minutes.",
+        "You can answer until 2999-12-31.",
+        "Pause or leave the panel",
+    ] {
+        assert!(text.contains(expected), "text lacks {expected}:\n{text}");
+        assert!(html.contains(expected), "HTML lacks {expected}:\n{html}");
+    }
+    for norwegian in ["Parken i sentrum", "Vi planlegger parken på nytt.", "Du kan svare"] {
+        assert!(!text.contains(norwegian) && !html.contains(norwegian), "{norwegian} in the English email");
+    }
+    let link = mail.link_containing("/s/");
+    assert!(link.starts_with(&format!("http://{ALPHA}:{}/s/", app.port)), "{link}");
+    assert!(text.contains(&link) && html.contains(&link));
+    let token = link.rsplit('/').next().expect("token");
+    let row = invitations_of(&app, survey_id).await.into_iter().find(|r| r.member_id == Some(english.id));
+    assert_eq!(row.expect("invitation").token_hash, radslag::domain::token::hash_token_text(token));
+
+    let mail = app.smtp.wait_for(&swedish.email, 1).await.remove(0);
+    assert_eq!(mail.subject(), "Si din mening: Parken i sentrum", "the municipality's default language");
+    assert!(mail.text().contains("Vi planlegger parken på nytt.") && mail.html().contains("Du kan svare til og med"));
+    assert!(!mail.text().contains("Have your say"));
 }
