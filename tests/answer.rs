@@ -31,6 +31,7 @@ on_both_backends!(
     the_preview_frame_is_the_resident_page,
     the_all_pages_view_explains_skip_rules,
     the_preview_needs_a_staff_sign_in,
+    many_starts_from_one_address_are_rate_limited,
 );
 
 /// A stored answer row: question, item, option, number, text, don't know.
@@ -775,28 +776,69 @@ async fn the_preview_needs_a_staff_sign_in(backend: Backend) {
     }
 }
 
-/// The survey page stays light: HTML and CSS together, gzip-compressed as
-/// served, within 60 KB, and no script at all.
+/// Fetch a page as the browser would, gzip-compressed; returns the
+/// compressed HTML size, the compressed stylesheet size and the plain HTML.
+async fn transferred(app: &TestApp, client: &reqwest::Client, path: &str) -> (usize, usize, String) {
+    let get = |url: String| {
+        let client = client.clone();
+        async move { client.get(url).header("accept-encoding", "gzip").send().await.expect("get") }
+    };
+    let page = get(app.url(ALPHA, path)).await;
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let html_bytes = page.bytes().await.expect("body").len();
+    let plain = client.get(app.url(ALPHA, path)).send().await.expect("get").text().await.expect("body");
+    let css_path =
+        plain.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|s| s.split('"').next()).expect("stylesheet");
+    let css = get(app.url(ALPHA, css_path)).await;
+    assert_eq!(css.headers()["content-encoding"], "gzip");
+    let css_bytes = css.bytes().await.expect("css").len();
+    (html_bytes, css_bytes, plain)
+}
+
+/// Every page of the survey stays light: HTML and CSS together,
+/// gzip-compressed as served, within 60 KB, and no script at all — the
+/// Likert matrix and ranking pages included.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_survey_page_is_light() {
     let Some(app) = spawn_app(Backend::Sqlite).await else { return };
     let (_, _, path) = invited(&app).await;
     let client = app.client();
-    let get = |url: String| {
-        let client = client.clone();
-        async move { client.get(url).header("accept-encoding", "gzip").send().await.expect("get") }
-    };
-    let page = get(app.url(ALPHA, &path)).await;
-    assert_eq!(page.headers()["content-encoding"], "gzip");
-    let html_bytes = page.bytes().await.expect("body");
-    let plain = app.client().get(app.url(ALPHA, &path)).send().await.expect("get").text().await.expect("body");
-    assert!(!plain.contains("<script"));
-    let css_path =
-        plain.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|s| s.split('"').next()).expect("stylesheet");
-    let css = get(app.url(ALPHA, css_path)).await;
-    assert_eq!(css.headers()["content-encoding"], "gzip");
-    let css_bytes = css.bytes().await.expect("css");
-    let total = html_bytes.len() + css_bytes.len();
-    println!("survey page: {} B HTML + {} B CSS compressed = {total} B", html_bytes.len(), css_bytes.len());
-    assert!(total <= 60 * 1024, "{total} bytes transferred");
+    let answers: [&[(&str, &str)]; 2] =
+        [&[("q.mode", "walk")], &[("q.trust.listens", "3"), ("q.trust.informs", "3"), ("q.recommend", "10")]];
+    let markers = ["name=\"q.mode\"", "name=\"q.trust.listens\"", "name=\"q.priorities.green\""];
+    for (page, marker) in markers.iter().enumerate() {
+        let (html_bytes, css_bytes, plain) = transferred(&app, &client, &path).await;
+        assert!(plain.contains(marker), "page {} shows {marker}", page + 1);
+        assert!(!plain.contains("<script"), "page {} has no script", page + 1);
+        let total = html_bytes + css_bytes;
+        println!("survey page {}: {html_bytes} B HTML + {css_bytes} B CSS compressed = {total} B", page + 1);
+        assert!(total <= 60 * 1024, "page {}: {total} bytes transferred", page + 1);
+        if let Some(fields) = answers.get(page) {
+            let next = answer_page(&app, &client, ALPHA, &path, fields, "next").await;
+            assert_eq!(next.status(), 303, "page {} accepted", page + 1);
+        }
+    }
+}
+
+async fn many_starts_from_one_address_are_rate_limited(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let link = open_survey_with_link(&app, true).await;
+    // Each start is a new browser (no cookie), all from the same address.
+    let first = app.client();
+    let resumed = start_open(&app, &first, &link).await;
+    for _ in 1..20 {
+        start_open(&app, &app.client(), &link).await;
+    }
+    let sessions = invitation::Entity::find().count(&app.db).await.expect("count");
+    assert_eq!(sessions, 20);
+
+    let limited = app.client().get(app.url(ALPHA, &link)).send().await.expect("get");
+    assert_eq!(limited.status(), 429, "the 21st start within the hour is refused");
+    let retry_after: u64 =
+        limited.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds until the window ends");
+    assert!((1..=3600).contains(&retry_after), "retry after {retry_after} s");
+    assert_eq!(invitation::Entity::find().count(&app.db).await.expect("count"), 20, "no session started");
+
+    // A browser that already started keeps its own answer.
+    assert_eq!(start_open(&app, &first, &link).await, resumed);
 }

@@ -31,6 +31,7 @@ on_both_backends!(
     the_demo_invites_a_sample_to_open_surveys_once,
     a_large_sample_is_queued_in_batches_and_delivered,
     emails_a_stopped_sender_left_unsent_are_queued_later,
+    invitations_are_written_in_the_members_language,
 );
 
 const DEFINITION: &str = r#"{
@@ -842,4 +843,119 @@ async fn the_command_line_invites_and_marks_bounces() {
     assert!(member.expect("member").email_invalid);
     let unknown = run(&["bounce", "nobody@example.no", "--municipality", "vik"]);
     assert!(!unknown.status.success());
+}
+
+/// `radslag invite` with `--stratify district,gender` draws one member from
+/// each stratum in proportion, and `--all` invites every eligible member.
+#[tokio::test]
+async fn the_command_line_invites_stratified_samples_and_everyone() {
+    let dir = std::env::temp_dir().join("radslag-tests");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join(format!("cli-{}.db", &radslag::domain::SecretToken::generate().reveal()[..12]));
+    let url = format!("sqlite://{}", file.display());
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_radslag"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RADSLAG_BASE_URL", "http://panel.example.no")
+            .env("RADSLAG_SENDER", "panel@example.no")
+            .env("RADSLAG_SESSION_KEY", "0123456789abcdef0123456789abcdef")
+            .env("RADSLAG_DATABASE_URL", &url)
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    run(&["municipality", "add", "--slug", "vik", "--name", "Vik kommune", "--host", "vik.example.no"]);
+    let config = common::test_config(&url, None, 1, 1);
+    let db = radslag::db::connect(&config).await.expect("db");
+    let vik = radslag::services::municipalities::by_slug(&db, "vik").await.expect("query").expect("vik");
+    let app_like = TestApp {
+        port: 1,
+        db: db.clone(),
+        alpha: vik.clone(),
+        beta: vik.clone(),
+        mail_dir: dir.clone(),
+        smtp: common::smtp::SmtpServer::start().await,
+        backend: Backend::Sqlite,
+    };
+    // Twelve members: each of the 3 districts × 2 genders holds two.
+    let members = add_members(&app_like, &vik, "s", 12).await;
+    let stratified_survey = open_survey(&app_like, &vik).await;
+    let everyone_survey = open_survey(&app_like, &vik).await;
+
+    let id = stratified_survey.to_string();
+    let text =
+        run(&["invite", &id, "--municipality", "vik", "--stratify", "district,gender", "--sample", "6", "--seed", "3"]);
+    assert!(text.contains("Drew 6 of 12 eligible members (method stratified, seed 3)."), "{text}");
+    assert!(text.contains("Invited 6 members"), "{text}");
+    let invited: HashSet<i32> =
+        invitations_of(&app_like, stratified_survey).await.iter().filter_map(|i| i.member_id).collect();
+    assert_eq!(invited.len(), 6);
+    let strata: HashSet<(String, String)> =
+        members.iter().filter(|m| invited.contains(&m.id)).map(|m| (m.district.clone(), m.gender.clone())).collect();
+    assert_eq!(strata.len(), 6, "one member from each district and gender: {strata:?}");
+    let recorded = sample::Entity::find()
+        .filter(sample::Column::SurveyId.eq(stratified_survey))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("sample row");
+    assert_eq!(
+        (recorded.method.as_str(), recorded.strata.as_str(), recorded.seed),
+        ("stratified", "district,gender", 3)
+    );
+
+    let id = everyone_survey.to_string();
+    let text = run(&["invite", &id, "--municipality", "vik", "--all"]);
+    // Everyone not invited a moment ago; those just invited rest for now.
+    assert!(text.contains("Drew 6 of 6 eligible members (method all"), "{text}");
+    assert!(text.contains("left out, too-recent: 6") && text.contains("Invited 6 members"), "{text}");
+    let everyone: HashSet<i32> =
+        invitations_of(&app_like, everyone_survey).await.iter().filter_map(|i| i.member_id).collect();
+    assert!(everyone.is_disjoint(&invited), "{everyone:?} {invited:?}");
+    assert_eq!(everyone.len() + invited.len(), members.len());
+}
+
+async fn invitations_are_written_in_the_members_language(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let english =
+        insert_member(&app, &app.alpha, MemberSpec { language: "en", ..MemberSpec::new("en@example.no") }).await;
+    // Alpha offers Norwegian Bokmål and English, not Swedish.
+    let swedish =
+        insert_member(&app, &app.alpha, MemberSpec { language: "sv", ..MemberSpec::new("sv@example.no") }).await;
+    let survey_id = open_survey(&app, &app.alpha).await;
+    let client = editor(&app, ALPHA, &app.alpha).await;
+    let response = send_sample(&app, &client, survey_id, &[("method", "all")]).await;
+    assert_eq!(response.status(), 303);
+
+    let mail = app.smtp.wait_for(&english.email, 1).await.remove(0);
+    assert_eq!(mail.subject(), "Have your say: The park in the centre");
+    let (text, html) = (mail.text(), mail.html());
+    for expected in [
+        "The park in the centre",
+        "We are redesigning the park.",
+        "Which activities the park makes room for.",
+        "It takes about 1 minutes.",
+        "You can answer until 2999-12-31.",
+        "Pause or leave the panel",
+    ] {
+        assert!(text.contains(expected), "text lacks {expected}:\n{text}");
+        assert!(html.contains(expected), "HTML lacks {expected}:\n{html}");
+    }
+    for norwegian in ["Parken i sentrum", "Vi planlegger parken på nytt.", "Du kan svare"] {
+        assert!(!text.contains(norwegian) && !html.contains(norwegian), "{norwegian} in the English email");
+    }
+    let link = mail.link_containing("/s/");
+    assert!(link.starts_with(&format!("http://{ALPHA}:{}/s/", app.port)), "{link}");
+    assert!(text.contains(&link) && html.contains(&link));
+    let token = link.rsplit('/').next().expect("token");
+    let row = invitations_of(&app, survey_id).await.into_iter().find(|r| r.member_id == Some(english.id));
+    assert_eq!(row.expect("invitation").token_hash, radslag::domain::token::hash_token_text(token));
+
+    let mail = app.smtp.wait_for(&swedish.email, 1).await.remove(0);
+    assert_eq!(mail.subject(), "Si din mening: Parken i sentrum", "the municipality's default language");
+    assert!(mail.text().contains("Vi planlegger parken på nytt.") && mail.html().contains("Du kan svare til og med"));
+    assert!(!mail.text().contains("Have your say"));
 }

@@ -4,8 +4,9 @@
 mod common;
 
 use common::{ALPHA, BETA, Backend, TestApp, csrf_token, spawn_app};
+use radslag::domain::Language;
 use radslag::domain::Role;
-use radslag::domain::survey::QuestionKind;
+use radslag::domain::survey::{LadderStep, Op, QuestionKind};
 use radslag::domain::token::hash_token_text;
 use radslag::entities::{audit_event, survey};
 use radslag::services::surveys::{self, Survey, SurveyStatus};
@@ -23,6 +24,8 @@ on_both_backends!(
     open_surveys_can_allow_several_answers_per_browser,
     drafts_are_sent_for_approval_and_the_admins_are_told,
     an_approved_survey_past_its_closing_date_does_not_open,
+    every_question_type_is_built_through_the_forms,
+    every_question_type_survives_export_and_import,
 );
 
 const COMPLETE: &str = include_str!("../src/demo/surveys/barnehage-og-skole.json");
@@ -805,4 +808,411 @@ async fn an_approved_survey_past_its_closing_date_does_not_open(backend: Backend
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.expect("body").contains("Sett en siste svardag fram i tid."));
     assert_eq!(survey_in_db(&app, id).await.status, SurveyStatus::Approved);
+}
+
+/// Post a form on the edit page and expect it to be saved (303).
+async fn saved(app: &TestApp, client: &reqwest::Client, id: i32, pairs: &[(&str, &str)]) {
+    let response = edit(app, client, id, pairs).await;
+    let status = response.status();
+    let html = response.text().await.expect("body");
+    let summary = html.split("ds-error-summary").nth(1).unwrap_or("").split("</div>").next().unwrap_or("");
+    assert_eq!(status, 303, "{pairs:?}: {summary}");
+}
+
+fn labels(choices: &[radslag::domain::survey::Choice], language: Language) -> Vec<(String, String)> {
+    choices.iter().map(|c| (c.key.clone(), c.label.get(language, language).to_owned())).collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+async fn every_question_type_is_built_through_the_forms(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "editor@alpha.test", Role::Editor).await;
+    let editor = app.signed_in(ALPHA, "editor@alpha.test").await;
+    let created = post(
+        &app,
+        &editor,
+        ALPHA,
+        "/staff/surveys",
+        &[("title", "Biblioteket"), ("languages", "nb"), ("languages", "en"), ("kind", "panel")],
+    )
+    .await;
+    let id = id_from(&created);
+    let add = |kind: &'static str, text: &'static str, options: &'static str| {
+        [("op", "question_add"), ("target", "0"), ("type", kind), ("text.nb", text), ("options.nb", options)]
+    };
+    saved(&app, &editor, id, &add("likert", "Biblioteket er viktig for meg.", "")).await;
+    saved(&app, &editor, id, &add("likert_matrix", "Hva synes du om", "Åpningstider\nUtvalg")).await;
+    saved(&app, &editor, id, &add("ranking", "Hva er viktigst?", "Flere bøker\nLengre åpningstid\nKafé")).await;
+    saved(&app, &editor, id, &add("number", "Hvor mange besøk i fjor?", "")).await;
+    saved(&app, &editor, id, &add("multiple_choice", "Hva gjør du der?", "Leser\nLåner\nMøter folk")).await;
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "section_add"),
+            ("title.nb", "Om deg"),
+            ("type", "single_choice"),
+            ("text.nb", "Bor du her?"),
+            ("options.nb", "Ja\nNei"),
+        ],
+    )
+    .await;
+    assert_eq!(keys(&survey_in_db(&app, id).await), vec![vec!["q1", "q2", "q3", "q4", "q5", "q6"], vec!["q7"]]);
+
+    // Likert: reworded scale, help, "don't know", a compass area and a ladder step.
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "question_update"),
+            ("target", "q2"),
+            ("key", "viktig"),
+            ("text.nb", "Biblioteket er viktig for meg."),
+            ("text.en", "The library matters to me."),
+            ("help.nb", "Tenk på det siste året."),
+            ("scale.nb", "Helt uenig\nUenig\nNøytral\nEnig\nHelt enig"),
+            ("scale.en", "Strongly disagree\nDisagree\nNeutral\nAgree\nStrongly agree"),
+            ("dont_know", "on"),
+            ("compass_area", "3"),
+            ("ladder_step", "dialogue"),
+        ],
+    )
+    .await;
+    // Matrix: a four-point scale and a third statement.
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "question_update"),
+            ("target", "q3"),
+            ("key", "q3"),
+            ("text.nb", "Hva synes du om"),
+            ("scale.nb", "Svært dårlig\nDårlig\nGod\nSvært god"),
+            ("statements.nb", "Åpningstider\nUtvalg\nLokaler"),
+            ("statements.en", "Opening hours\nSelection\nPremises"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    // Ranking: reorder and reword keeps keys by label.
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "question_update"),
+            ("target", "q4"),
+            ("key", "q4"),
+            ("text.nb", "Hva er viktigst?"),
+            ("options.nb", "Kafé\nFlere bøker\nLengre åpningstid"),
+        ],
+    )
+    .await;
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "question_update"),
+            ("target", "q5"),
+            ("key", "q5"),
+            ("text.nb", "Hvor mange besøk i fjor?"),
+            ("min", "0"),
+            ("max", "365"),
+            ("integer", "on"),
+        ],
+    )
+    .await;
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "question_update"),
+            ("target", "q6"),
+            ("key", "q6"),
+            ("text.nb", "Hva gjør du der?"),
+            ("help.nb", "Velg alt som passer."),
+            ("options.nb", "Leser\nLåner\nMøter folk"),
+            ("other", "on"),
+        ],
+    )
+    .await;
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "section_update"),
+            ("target", "1"),
+            ("title.nb", "Om bruken"),
+            ("title.en", "About your use"),
+            ("intro.nb", "Noen spørsmål om hvor du bor."),
+        ],
+    )
+    .await;
+    saved(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "section_rule"),
+            ("target", "1"),
+            ("combine", "all"),
+            ("rule_question.0", "q5"),
+            ("rule_op.0", "gte"),
+            ("rule_number.0", "1"),
+        ],
+    )
+    .await;
+    let stored = survey_in_db(&app, id).await;
+
+    // A refused min > max and a page rule pointing at a later question save nothing.
+    let reversed = edit(
+        &app,
+        &editor,
+        id,
+        &[
+            ("op", "question_update"),
+            ("target", "q5"),
+            ("key", "q5"),
+            ("text.nb", "Hvor mange besøk i fjor?"),
+            ("min", "50"),
+            ("max", "10"),
+        ],
+    )
+    .await;
+    assert_eq!(reversed.status(), 422);
+    assert!(reversed.text().await.expect("body").contains("Minste verdi kan ikke være større enn største verdi."));
+    let later = edit(
+        &app,
+        &editor,
+        id,
+        &[("op", "section_rule"), ("target", "0"), ("rule_question.0", "q7"), ("rule_op.0", "answered")],
+    )
+    .await;
+    assert_eq!(later.status(), 422);
+    assert!(later.text().await.expect("body").contains("som ikke er et tidligere spørsmål"));
+    assert_eq!(survey_in_db(&app, id).await.definition, stored.definition, "nothing saved");
+
+    let definition = &stored.definition;
+    assert_eq!(keys(&stored), vec![vec!["q1", "viktig", "q3", "q4", "q5", "q6"], vec!["q7"]]);
+    let likert = definition.question("viktig").expect("likert");
+    assert_eq!(likert.help.get(Language::Nb, Language::Nb), "Tenk på det siste året.");
+    assert!(likert.dont_know && !likert.required);
+    assert_eq!((likert.compass_area, likert.ladder_step), (Some(3), Some(LadderStep::Dialogue)));
+    let QuestionKind::Likert { scale } = &likert.kind else { panic!("likert: {likert:?}") };
+    assert_eq!(scale.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5"]);
+    assert_eq!(scale[4].label.get(Language::En, Language::Nb), "Strongly agree");
+    let matrix = definition.question("q3").expect("matrix");
+    assert!(matrix.required);
+    let QuestionKind::LikertMatrix { scale, statements } = &matrix.kind else { panic!("matrix: {matrix:?}") };
+    assert_eq!(
+        labels(scale, Language::Nb),
+        pairs(&[("1", "Svært dårlig"), ("2", "Dårlig"), ("3", "God"), ("4", "Svært god")])
+    );
+    assert_eq!(
+        labels(statements, Language::En),
+        pairs(&[("apningstider", "Opening hours"), ("utvalg", "Selection"), ("lokaler", "Premises")])
+    );
+    let QuestionKind::Ranking { options } = &definition.question("q4").expect("ranking").kind else {
+        panic!("ranking")
+    };
+    assert_eq!(
+        labels(options, Language::Nb),
+        pairs(&[("kafe", "Kafé"), ("flere_boker", "Flere bøker"), ("lengre_apningstid", "Lengre åpningstid")])
+    );
+    assert_eq!(
+        definition.question("q5").expect("number").kind,
+        QuestionKind::Number { min: Some(0.0), max: Some(365.0), integer: true }
+    );
+    let choices = definition.question("q6").expect("multiple choice");
+    assert_eq!(choices.help.get(Language::Nb, Language::Nb), "Velg alt som passer.");
+    assert!(matches!(choices.kind, QuestionKind::MultipleChoice { other: true, .. }));
+    let page = &definition.sections[1];
+    assert_eq!(page.title.get(Language::En, Language::Nb), "About your use");
+    assert_eq!(page.intro.get(Language::Nb, Language::Nb), "Noen spørsmål om hvor du bor.");
+    let rule = page.show_if.as_ref().expect("page rule");
+    assert_eq!((rule.rules[0].question.as_str(), rule.rules[0].op, rule.rules[0].number), ("q5", Op::Gte, Some(1.0)));
+    let actions = audit_actions(&app, id).await;
+    assert!(actions.iter().any(|a| a == "survey.section.update") && actions.iter().any(|a| a == "survey.section.rule"));
+
+    // What a resident sees (the preview frame is the resident page).
+    let frame = format!("/staff/surveys/{id}/preview/frame");
+    let html = editor.get(app.url(ALPHA, &frame)).send().await.expect("frame").text().await.expect("body");
+    for shown in [
+        "Tenk på det siste året.",
+        "Helt enig",
+        "Svært god",
+        "Lokaler",
+        "name=\"q.q3.lokaler\"",
+        "name=\"q.q4.kafe\"",
+        "Lengre åpningstid",
+        "Velg alt som passer.",
+        "name=\"q.q6.other\"",
+    ] {
+        assert!(html.contains(shown), "{shown} on the resident page:\n{html}");
+    }
+}
+
+const EVERY_TYPE: &str = include_str!("fixtures/every-question-type.json");
+
+/// The every-question-type definition wrapped as a survey file.
+fn every_type_file() -> serde_json::Value {
+    let definition: serde_json::Value = serde_json::from_str(EVERY_TYPE).expect("fixture is JSON");
+    serde_json::json!({
+        "format": "radslag-survey",
+        "version": 1,
+        "kind": "panel",
+        "closes_on": "2099-06-30",
+        "ladder_step": "consultation",
+        "reminder_after_days": 5,
+        "max_reminders": 1,
+        "definition": definition,
+    })
+}
+
+async fn every_question_type_survives_export_and_import(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.add_staff(Some(&app.alpha), "editor@alpha.test", Role::Editor).await;
+    let editor = app.signed_in(ALPHA, "editor@alpha.test").await;
+    let file = every_type_file();
+    let types: Vec<&str> = file["definition"]["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|s| s["questions"].as_array().expect("questions"))
+        .filter_map(|q| q["type"].as_str())
+        .collect();
+    for name in radslag::domain::survey::edit::QUESTION_TYPES {
+        assert!(types.contains(&name), "the fixture has a {name} question");
+    }
+
+    let uploaded = upload(&app, &editor, &serde_json::to_string_pretty(&file).expect("json")).await;
+    assert_eq!(uploaded.status(), 303);
+    let id = id_from(&uploaded);
+    let export = |id: i32| {
+        let editor = editor.clone();
+        let url = app.url(ALPHA, &format!("/staff/surveys/{id}/export"));
+        async move {
+            let response = editor.get(url).send().await.expect("export");
+            assert_eq!(response.status(), 200);
+            response.text().await.expect("body")
+        }
+    };
+    let exported = export(id).await;
+    let parsed: serde_json::Value = serde_json::from_str(&exported).expect("export is JSON");
+    includes(&parsed, &file, "file");
+    let (canonical, _) =
+        radslag::domain::survey::file::SurveyFile::parse(&file.to_string()).expect("the wrapped fixture is valid");
+    assert_eq!(exported, canonical.to_canonical_json().expect("canonical"), "canonical JSON");
+    assert_eq!(survey_in_db(&app, id).await.definition, common::fixtures::definition());
+
+    // The exported text is canonical: importing it again exports the same bytes.
+    let again = upload(&app, &editor, &exported).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(export(id_from(&again)).await, exported);
+}
+
+/// Every field written in `expected` is in `actual` with the same value
+/// (the export may add defaults the file left out).
+fn includes(actual: &serde_json::Value, expected: &serde_json::Value, path: &str) {
+    match (actual, expected) {
+        (serde_json::Value::Object(actual), serde_json::Value::Object(expected)) => {
+            for (name, value) in expected {
+                let found = actual.get(name).unwrap_or_else(|| panic!("{path}.{name} lost"));
+                includes(found, value, &format!("{path}.{name}"));
+            }
+        }
+        (serde_json::Value::Array(actual), serde_json::Value::Array(expected)) => {
+            assert_eq!(actual.len(), expected.len(), "{path}");
+            for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+                includes(a, e, &format!("{path}[{i}]"));
+            }
+        }
+        // 60 and 60.0 are the same number; JSON does not tell them apart.
+        (serde_json::Value::Number(actual), serde_json::Value::Number(expected)) => {
+            assert_eq!(actual.as_f64(), expected.as_f64(), "{path}");
+        }
+        _ => assert_eq!(actual, expected, "{path}"),
+    }
+}
+
+/// Check `value` against a schema object node: required properties present,
+/// no unknown ones where the schema forbids them, `const` and `enum` kept.
+fn conforms(node: &serde_json::Value, value: &serde_json::Value, path: &str) {
+    if let Some(expected) = node.get("const") {
+        assert_eq!(value, expected, "{path}");
+    }
+    if let Some(allowed) = node.get("enum").and_then(|e| e.as_array()) {
+        assert!(allowed.contains(value), "{path}: {value} not in {allowed:?}");
+    }
+    let Some(properties) = node.get("properties").and_then(|p| p.as_object()) else { return };
+    let object = value.as_object().unwrap_or_else(|| panic!("{path} is an object"));
+    for name in node["required"].as_array().into_iter().flatten().filter_map(|n| n.as_str()) {
+        assert!(object.contains_key(name), "{path}.{name} is required");
+    }
+    if node.get("additionalProperties") == Some(&serde_json::Value::Bool(false)) {
+        for name in object.keys() {
+            assert!(properties.contains_key(name), "{path}.{name} is not in the schema");
+        }
+    }
+    for (name, property) in properties {
+        if let Some(inner) = object.get(name) {
+            conforms(property, inner, &format!("{path}.{name}"));
+        }
+    }
+}
+
+/// Every demo survey file and the every-question-type fixture follow the
+/// schema's required fields, known properties and question types.
+#[test]
+fn the_demo_surveys_and_the_fixture_follow_the_schema() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/survey.schema.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    let defs = &schema["$defs"];
+    let directory = concat!(env!("CARGO_MANIFEST_DIR"), "/src/demo/surveys");
+    let mut files: Vec<(String, serde_json::Value)> = std::fs::read_dir(directory)
+        .expect("demo surveys")
+        .map(|entry| {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("read");
+            (path.display().to_string(), serde_json::from_str(&text).expect("demo file is JSON"))
+        })
+        .collect();
+    assert!(files.len() >= 8, "{} demo surveys", files.len());
+    files.push(("every-question-type".into(), every_type_file()));
+    for (name, file) in &files {
+        conforms(&schema, file, name);
+        let definition = &file["definition"];
+        conforms(&defs["definition"], definition, &format!("{name}: definition"));
+        for (s, section) in definition["sections"].as_array().expect("sections").iter().enumerate() {
+            let path = format!("{name}: sections[{s}]");
+            conforms(&defs["section"], section, &path);
+            for (q, question) in section["questions"].as_array().expect("questions").iter().enumerate() {
+                let path = format!("{path}.questions[{q}]");
+                let kind = question["type"].as_str().unwrap_or_else(|| panic!("{path}.type"));
+                let node = defs["question_types"].get(kind).unwrap_or_else(|| panic!("{path}: {kind} not in schema"));
+                conforms(node, question, &path);
+                for list in ["options", "scale", "statements"] {
+                    for (c, choice) in question[list].as_array().into_iter().flatten().enumerate() {
+                        conforms(&defs["choice"], choice, &format!("{path}.{list}[{c}]"));
+                    }
+                }
+                if let Some(condition) = question.get("show_if") {
+                    conforms(&defs["condition"], condition, &format!("{path}.show_if"));
+                    for rule in condition["rules"].as_array().expect("rules") {
+                        conforms(&defs["rule"], rule, &format!("{path}.show_if.rules"));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -338,13 +338,23 @@ fn fresh_key(taken: &[String], prefix: &str) -> String {
 }
 
 /// A key made from a label: lower-case ASCII letters, digits and `_`.
+/// Accented letters keep their base letter («kafé» → `kafe`).
 fn slug(label: &str) -> String {
     let mut out = String::new();
     for c in label.trim().to_lowercase().chars() {
         let mapped = match c {
             'æ' | 'ä' => "ae",
-            'ø' | 'ö' => "o",
-            'å' => "a",
+            'ø' | 'ö' | 'ó' | 'ò' | 'ô' => "o",
+            'å' | 'á' | 'à' | 'â' => "a",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'í' | 'ì' | 'î' | 'ï' => "i",
+            'ú' | 'ù' | 'û' | 'ü' => "u",
+            'č' | 'ç' => "c",
+            'đ' => "d",
+            'ŋ' | 'ñ' => "n",
+            'š' => "s",
+            'ŧ' => "t",
+            'ž' => "z",
             c if c.is_ascii_alphanumeric() => {
                 out.push(c);
                 continue;
@@ -682,5 +692,7 @@ mod tests {
     fn slugs_are_plain_ascii() {
         assert_eq!(slug("Bærum – Sørøst!"), "baerum_sorost");
         assert_eq!(slug("   "), "");
+        assert_eq!(slug("Kafé"), "kafe", "an accented letter keeps its base letter");
+        assert_eq!(slug("Čázádat ŋ đ ŧ š ž"), "cazadat_n_d_t_s_z");
     }
 }
