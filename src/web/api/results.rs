@@ -60,7 +60,8 @@ pub struct WeightingBody {
 /// Respondents against the population in one group.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RepresentationEntry {
-    /// `district`, `age_band`, `gender` or `source_group`.
+    /// `district`, `age_band`, `gender`, `source_group` or `channel` (over
+    /// the whole survey, whichever channel is chosen).
     pub dimension: String,
     /// Group code; absent for "not known".
     #[serde(skip_serializing_if = "Option::is_none")]
