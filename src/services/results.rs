@@ -55,7 +55,7 @@ pub enum Breakdown {
 
 impl Breakdown {
     /// Parse the code used in URLs (`district`, `age_band`, `gender`,
-    /// `source_group`, `question:KEY`); unknown codes and questions that
+    /// `source_group`, `channel`, `question:KEY`); unknown codes and questions that
     /// cannot split respondents mean no breakdown.
     pub fn parse(code: &str, survey: &Survey) -> Self {
         match code {

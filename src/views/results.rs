@@ -296,6 +296,7 @@ fn weighting_summary(results: &SurveyResults, language: Language) -> Markup {
                 }
             }
             @match &results.weighting {
+                None if results.open_unweighted => {},
                 None => p class="ds-paragraph" { (t(language, "results-unweighted-only")) },
                 Some(w) => {
                     p class="ds-paragraph" { (t(language, "results-weighting-explained")) }
