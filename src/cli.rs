@@ -89,12 +89,15 @@ enum ResultsCommand {
         /// csv or json (one JSON object per line).
         #[arg(long, default_value = "csv")]
         format: String,
-        /// Breakdown: district, age_band, gender, source_group or question:KEY.
+        /// Breakdown: district, age_band, gender, source_group, channel or question:KEY.
         #[arg(long, default_value = "")]
         breakdown: String,
         /// Margins to weight to, e.g. age_band,gender,district (default all; `none` for unweighted).
         #[arg(long)]
         weight: Option<String>,
+        /// Only answers from one channel: panel, open or paper (default all).
+        #[arg(long)]
+        channel: Option<String>,
         #[command(flatten)]
         municipality: MunicipalityArg,
     },
@@ -469,7 +472,14 @@ async fn results_command(config: &Config, command: ResultsCommand) -> anyhow::Re
     use crate::services::results::{self, Breakdown, ExportRow, ResultsRequest, WeightingChoice};
     let db = open(config).await?;
     match command {
-        ResultsCommand::Export { survey_id, format, breakdown, weight, municipality } => {
+        ResultsCommand::Export { survey_id, format, breakdown, weight, channel, municipality } => {
+            let channel = match channel.as_deref() {
+                None => None,
+                Some(code) => Some(
+                    results::Channel::parse(code)
+                        .ok_or_else(|| anyhow!("--channel: use panel, open or paper, not {code:?}"))?,
+                ),
+            };
             let municipality = pick_municipality(&db, config, &municipality).await?;
             let survey = results::survey_with_results(&db, &municipality, survey_id)
                 .await?
@@ -477,6 +487,7 @@ async fn results_command(config: &Config, command: ResultsCommand) -> anyhow::Re
             let request = ResultsRequest {
                 breakdown: Breakdown::parse(&breakdown, &survey),
                 weighting: WeightingChoice::parse(weight.as_deref()),
+                channel,
             };
             let computed = results::compute(&db, &municipality, &survey, &request).await?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

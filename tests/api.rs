@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::fixtures::{self, Respondent};
+use common::fixtures::{self, Respondent, api_key as make_key_with, secret_in};
 use common::{ALPHA, BETA, Backend, TestApp, csrf_token, spawn_app};
 use radslag::domain::Role;
 use radslag::domain::token::hash_token_text;
@@ -34,33 +34,6 @@ async fn make_key(app: &TestApp, host: &str, email: &str, name: &str, role: &str
     let client = app.signed_in(host, email).await;
     let secret = make_key_with(app, &client, host, name, role, "").await;
     (client, secret)
-}
-
-async fn make_key_with(
-    app: &TestApp,
-    client: &reqwest::Client,
-    host: &str,
-    name: &str,
-    role: &str,
-    expires_on: &str,
-) -> String {
-    let csrf = csrf_token(client, &app.url(host, "/staff/api-keys")).await;
-    let response = client
-        .post(app.url(host, "/staff/api-keys"))
-        .form(&[("csrf", csrf.as_str()), ("name", name), ("role", role), ("expires_on", expires_on)])
-        .send()
-        .await
-        .expect("POST key");
-    assert_eq!(response.status(), 200, "the key is made");
-    assert_eq!(response.headers()["cache-control"], "no-store");
-    secret_in(&response.text().await.expect("page")).expect("the secret is shown")
-}
-
-/// The `rk_…` secret on a page, if any.
-fn secret_in(html: &str) -> Option<String> {
-    let start = html.find("value=\"rk_")? + "value=\"".len();
-    let secret: String = html[start..].chars().take_while(|c| *c != '"').collect();
-    Some(secret)
 }
 
 fn api(app: &TestApp, host: &str, path: &str) -> String {

@@ -28,6 +28,8 @@ on_both_backends!(
     aggregation_of_20000_responses_runs_in_sql,
     hidden_groups_cannot_be_recovered_by_subtracting_across_questions,
     public_page_breaks_down_by_district_age_and_gender_with_the_same_suppression,
+    results_are_reported_per_channel_and_open_answers_are_not_weighted,
+    a_channel_with_few_answers_is_hidden_and_cannot_be_recovered_from_the_total,
 );
 
 fn text(value: &str) -> serde_json::Value {
@@ -105,17 +107,29 @@ const SOMEONE: Who = Who { age_band: "35-44", gender: "female", district: "sentr
 type Row = (&'static str, Option<&'static str>, Option<&'static str>, Option<f64>, Option<&'static str>, bool);
 
 async fn add_response(app: &TestApp, municipality: &Municipality, survey_id: i32, who: Who, rows: &[Row]) -> String {
+    add_channel_response(app, municipality, survey_id, "panel", Some(who), rows).await
+}
+
+/// A response that came through `channel`; open-link answers have no `who`.
+async fn add_channel_response(
+    app: &TestApp,
+    municipality: &Municipality,
+    survey_id: i32,
+    channel: &str,
+    who: Option<Who>,
+    rows: &[Row],
+) -> String {
     let id = radslag::domain::SecretToken::generate().reveal();
     response::ActiveModel {
         id: Set(id.clone()),
         municipality_id: Set(municipality.id),
         survey_id: Set(survey_id),
         submitted_on: Set("2026-11-01".to_owned()),
-        channel: Set("panel".to_owned()),
-        age_band: Set(Some(who.age_band.to_owned())),
-        gender: Set(Some(who.gender.to_owned())),
-        district: Set(Some(who.district.to_owned())),
-        source_group: Set(Some("self".to_owned())),
+        channel: Set(channel.to_owned()),
+        age_band: Set(who.map(|w| w.age_band.to_owned())),
+        gender: Set(who.map(|w| w.gender.to_owned())),
+        district: Set(who.map(|w| w.district.to_owned())),
+        source_group: Set(who.map(|_| "self".to_owned())),
     }
     .insert(&app.db)
     .await
@@ -1067,4 +1081,245 @@ async fn results_pages_pass_the_browser_checks() {
     assert_eq!(public.heading().await, "Parker og transport");
     public.check_page("public-results").await;
     public.finish().await;
+}
+
+/// Panel, paper and open-link answers to `transport`, and margins by age band
+/// (16–24: 30 %, 25–34: 70 %):
+///
+/// | channel | who | answer | n |
+/// |---|---|---|---|
+/// | panel | 16–24 female | bus | 5 |
+/// | panel | 25–34 male | car | 5 |
+/// | paper | 25–34 female | bus | 3 |
+/// | paper | 16–24 male | car | 3 |
+/// | open | — | bike | 6 |
+/// | open | — | bus | 2 |
+async fn seed_channels(app: &TestApp, survey_id: i32) {
+    fixtures::insert_margins(
+        app,
+        &app.alpha,
+        &[
+            ("sentrum", "16-24", "female", 150),
+            ("sentrum", "16-24", "male", 150),
+            ("sentrum", "25-34", "female", 350),
+            ("sentrum", "25-34", "male", 350),
+        ],
+    )
+    .await;
+    let who = |age_band, gender| Some(Who { age_band, gender, district: "sentrum" });
+    let groups = [
+        ("panel", who("16-24", "female"), "bus", 5),
+        ("panel", who("25-34", "male"), "car", 5),
+        ("paper", who("25-34", "female"), "bus", 3),
+        ("paper", who("16-24", "male"), "car", 3),
+        ("open", None, "bike", 6),
+        ("open", None, "bus", 2),
+    ];
+    for (channel, who, answer, count) in groups {
+        for _ in 0..count {
+            add_channel_response(app, &app.alpha, survey_id, channel, who, &[choice("transport", answer)]).await;
+        }
+    }
+}
+
+/// The part of `html` from `start` to the next `end`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no {start}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+async fn results_are_reported_per_channel_and_open_answers_are_not_weighted(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let survey_id = add_survey(&app, &app.alpha, "published", definition()).await;
+    seed_channels(&app, survey_id).await;
+    let client = analyst(&app, ALPHA, &app.alpha, "analytiker@alpha.test").await;
+
+    // All channels, weighted by age band. Unweighted: bus 10 of 24. Weighted:
+    // only panel and paper (16; 8 in each age band), weights 0.3·16/8 = 0.6
+    // and 0.7·16/8 = 1.4; bus = (5·0.6 + 3·1.4) / 16 = 0.45; bike (open
+    // only) has no weighted share at all.
+    let rows = export(&client, &app, ALPHA, survey_id, "weight=age_band").await;
+    let bus = find(&rows, "transport", "", "", "bus");
+    assert_eq!((bus[5].as_str(), bus[6].as_str()), ("24", "10"));
+    assert!((value(bus, 7) - 10.0 / 24.0).abs() < 1e-6, "unweighted share of all answers");
+    assert!((value(bus, 8) - 0.45).abs() < 1e-6, "weighted share of panel and paper: {}", bus[8]);
+    assert!(value(find(&rows, "transport", "", "", "bike"), 8).abs() < 1e-9, "open answers carry no weight");
+    // deff = 16·(8·0.36 + 8·1.96) / 16² = 1.16, and the margin uses n = 16.
+    assert!((value(bus, 10) - 1.16).abs() < 1e-6, "design effect {}", bus[10]);
+    let moe = 1.96 * (1.16 * 0.45 * 0.55 / 16.0_f64).sqrt();
+    assert!((value(bus, 9) - moe).abs() < 1e-6, "margin of error {} vs {moe}", bus[9]);
+
+    // One channel: that channel's figures only.
+    let panel = export(&client, &app, ALPHA, survey_id, "weight=age_band&channel=panel").await;
+    let bus = find(&panel, "transport", "", "", "bus");
+    assert_eq!((bus[5].as_str(), bus[6].as_str()), ("10", "5"));
+    assert!((value(bus, 7) - 0.5).abs() < 1e-9);
+    assert!((value(bus, 8) - 0.3).abs() < 1e-6, "5·0.6 / 10 weighted: {}", bus[8]);
+    let open = export(&client, &app, ALPHA, survey_id, "channel=open").await;
+    let bike = find(&open, "transport", "", "", "bike");
+    assert_eq!((bike[5].as_str(), bike[6].as_str()), ("8", "6"));
+    assert!((value(bike, 7) - 0.75).abs() < 1e-9);
+    assert!(bike[8].is_empty(), "open-link answers alone cannot be weighted: {bike:?}");
+    let paper = export(&client, &app, ALPHA, survey_id, "channel=paper").await;
+    let car = find(&paper, "transport", "", "", "car");
+    assert_eq!((car[5].as_str(), car[6].as_str()), ("6", "3"));
+    assert_eq!(find(&paper, "transport", "", "", "bike")[6], "0", "nobody chose bike on paper");
+
+    // By channel, side by side.
+    let by_channel = export(&client, &app, ALPHA, survey_id, "breakdown=channel").await;
+    let cell = |group: &str, option: &str| {
+        let row = find(&by_channel, "transport", "", group, option);
+        (row[5].clone(), row[6].clone())
+    };
+    assert_eq!(cell("panel", "bus"), ("10".into(), "5".into()));
+    assert_eq!(cell("open", "bike"), ("8".into(), "6".into()));
+    assert_eq!(cell("paper", "car"), ("6".into(), "3".into()));
+    assert_eq!(cell("", "bus"), ("24".into(), "10".into()), "the all column");
+
+    // The staff page: n per channel, the note on weighting, one GET form.
+    let page = |query: &'static str| {
+        let client = client.clone();
+        let url = app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results{query}"));
+        async move { client.get(url).send().await.expect("page").text().await.expect("body") }
+    };
+    let html = page("").await;
+    for (label, count) in [("Panelet (personlig invitasjon)", 10), ("Åpen lenke", 8), ("Papirskjema", 6)] {
+        assert!(html.contains(&format!("<th scope=\"row\">{label}</th><td class=\"numeric\">{count}</td>")), "{label}");
+    }
+    assert!(
+        html.contains("Vektede tall: bare svar fra panelet og på papir. De 8 svarene via åpen lenke"),
+        "the page says open answers are unweighted"
+    );
+    let form =
+        between(&html, &format!("<form method=\"get\" action=\"/staff/surveys/{survey_id}/results\""), "</form>");
+    assert!(form.contains("name=\"breakdown\"") && form.contains("name=\"channel\""), "one form: {form}");
+    assert!(form.contains("<option value=\"channel\">Kanal</option>"), "breakdown by channel offered");
+    let chosen = page("?channel=paper&breakdown=channel").await;
+    assert!(
+        chosen.contains("<option value=\"paper\" selected>") && chosen.contains("<option value=\"channel\" selected>")
+    );
+    assert!(chosen.contains("<dd>6 (Papirskjema)</dd>"), "the responses of the chosen channel");
+    assert!(chosen.contains("channel=paper"), "the export link keeps the channel");
+    assert!(!chosen.contains("results-open-unweighted"), "no open answers among paper ones");
+
+    // The public page shows the same counts and takes the same choice.
+    let public = public_get(&app, ALPHA, &format!("/results/{survey_id}")).await.text().await.expect("body");
+    assert!(public.contains("<th scope=\"row\">Åpen lenke</th><td class=\"numeric\">8</td>"));
+    assert!(public.contains("De 8 svarene via åpen lenke"));
+    assert!(public.contains("name=\"channel\""));
+    let public_open = public_get(&app, ALPHA, &format!("/results/{survey_id}?channel=open&breakdown=channel"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(public_open.contains("<dd>8 (Åpen lenke)</dd>"));
+    assert!(public_open.contains("<option value=\"open\" selected>"));
+
+    // The API honours the channel and lists the channels.
+    app.add_staff(Some(&app.alpha), "admin@alpha.test", Role::Admin).await;
+    let admin = app.signed_in(ALPHA, "admin@alpha.test").await;
+    let secret = fixtures::api_key(&app, &admin, ALPHA, "Analyse", "analyst", "").await;
+    let api = |query: &'static str| {
+        let request = app
+            .client()
+            .get(app.url(ALPHA, &format!("/api/v1/surveys/{survey_id}/results?{query}")))
+            .bearer_auth(&secret);
+        async move { request.send().await.expect("API") }
+    };
+    let body: serde_json::Value = api("channel=paper&breakdown=channel").await.json().await.expect("JSON");
+    assert_eq!(body["channel"], "paper");
+    assert_eq!(body["breakdown"], "channel");
+    assert_eq!(body["responses"], 6);
+    assert_eq!(body["channel_hidden"], false);
+    let channels: Vec<(String, u64)> = body["channels"]
+        .as_array()
+        .expect("channels")
+        .iter()
+        .filter_map(|c| Some((c["channel"].as_str()?.to_owned(), c["responses"].as_u64()?)))
+        .collect();
+    assert_eq!(channels, [("panel".into(), 10), ("open".into(), 8), ("paper".into(), 6)]);
+    let all = &body["questions"][0]["items"][0]["columns"][0];
+    assert_eq!(all["n"], 6, "paper answers only");
+    let everything: serde_json::Value = api("").await.json().await.expect("JSON");
+    assert_eq!(everything["responses"], 24);
+    assert_eq!(everything["open_answers_unweighted"], true);
+    let refused = api("channel=post").await;
+    assert_eq!(refused.status(), 422, "an unknown channel is refused");
+}
+
+async fn a_channel_with_few_answers_is_hidden_and_cannot_be_recovered_from_the_total(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let survey_id = add_survey(&app, &app.alpha, "published", definition()).await;
+    for (channel, who, count) in [("panel", Some(SOMEONE), 10), ("open", None, 3), ("paper", Some(SOMEONE), 7)] {
+        for _ in 0..count {
+            add_channel_response(&app, &app.alpha, survey_id, channel, who, &[choice("transport", "bus")]).await;
+        }
+    }
+    let client = analyst(&app, ALPHA, &app.alpha, "analytiker@alpha.test").await;
+
+    // Open (3) is hidden, and so is paper (7), the smallest other group:
+    // 20 − 10 leaves open + paper, never open alone.
+    let by_channel = export(&client, &app, ALPHA, survey_id, "breakdown=channel").await;
+    assert_eq!(find(&by_channel, "transport", "", "panel", "bus")[5], "10");
+    assert!(
+        !by_channel.iter().any(|r| r[3] == "open" || r[3] == "paper"),
+        "small channel and its complement left out: {by_channel:?}"
+    );
+    let html = client
+        .get(app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("<th scope=\"row\">Panelet (personlig invitasjon)</th><td class=\"numeric\">10</td>"));
+    for label in ["Åpen lenke", "Papirskjema"] {
+        assert!(html.contains(&format!("<th scope=\"row\">{label}</th><td class=\"numeric\">skjult</td>")), "{label}");
+    }
+    assert!(html.contains("<dd>20</dd>"), "the total is shown");
+
+    // Choosing a hidden channel shows nothing of it, not even its count.
+    for channel in ["open", "paper"] {
+        let rows = export(&client, &app, ALPHA, survey_id, &format!("channel={channel}")).await;
+        assert!(rows.is_empty(), "{channel}: {rows:?}");
+        let page = client
+            .get(app.url(ALPHA, &format!("/staff/surveys/{survey_id}/results?channel={channel}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        assert!(page.contains("Det er for få svar fra denne kanalen"), "{channel}");
+        assert!(page.contains("<dd>skjult ("), "{channel}: the count is hidden");
+        assert!(!page.contains("<dd>3 (") && !page.contains("<dd>7 ("));
+        let public = public_get(&app, ALPHA, &format!("/results/{survey_id}?channel={channel}"))
+            .await
+            .text()
+            .await
+            .expect("body");
+        assert!(public.contains("Det er for få svar fra denne kanalen") && public.contains("<dd>skjult ("));
+    }
+    app.add_staff(Some(&app.alpha), "admin@alpha.test", Role::Admin).await;
+    let admin = app.signed_in(ALPHA, "admin@alpha.test").await;
+    let secret = fixtures::api_key(&app, &admin, ALPHA, "Analyse", "analyst", "").await;
+    let body: serde_json::Value = app
+        .client()
+        .get(app.url(ALPHA, &format!("/api/v1/surveys/{survey_id}/results?channel=open")))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .expect("API")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(body["channel_hidden"], true);
+    assert_eq!(body["responses"], 0);
+    let columns = body["questions"][0]["items"][0]["columns"].as_array().expect("columns");
+    assert!(columns.is_empty(), "no figures: {columns:?}");
+    let hidden: Vec<&serde_json::Value> =
+        body["channels"].as_array().expect("channels").iter().filter(|c| c["responses"].is_null()).collect();
+    assert_eq!(hidden.len(), 2, "open and paper hidden in the API too");
 }

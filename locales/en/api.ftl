@@ -34,3 +34,4 @@ api-error-key-refused = The API key is unknown, revoked, expired or belongs to a
 api-error-mode = Choose the mode "all" or "sample".
 api-error-nothing-to-release = No sample of this survey has invitations waiting to be released.
 api-error-breakdown = Unknown breakdown. Use district, age_band, gender, source or q:<key> of a single-choice or Likert question.
+api-error-channel = Unknown channel. Use panel, open or paper.

@@ -34,3 +34,4 @@ api-error-key-refused = API-nøkkelen er ukjent, trukket tilbake, utløpt eller 
 api-error-mode = Velg modus «all» eller «sample».
 api-error-nothing-to-release = Ingen utvalg i denne undersøkelsen har invitasjoner som venter på å bli sendt.
 api-error-breakdown = Ukjent inndeling. Bruk district, age_band, gender, source eller q:<nøkkel> for et enkeltvalgs- eller Likert-spørsmål.
+api-error-channel = Ukjent kanal. Bruk panel, open eller paper.

@@ -34,3 +34,4 @@ api-error-key-refused = API-nøkkelen er ukjend, trekt tilbake, utgått eller h�
 api-error-mode = Vel modus «all» eller «sample».
 api-error-nothing-to-release = Ingen utval i denne undersøkinga har invitasjonar som ventar på å bli sende.
 api-error-breakdown = Ukjend inndeling. Bruk district, age_band, gender, source eller q:<nøkkel> for eit einvals- eller Likert-spørsmål.
+api-error-channel = Ukjend kanal. Bruk panel, open eller paper.

@@ -34,3 +34,4 @@ api-error-key-refused = API-nyckeln är okänd, återkallad, har upphört eller 
 api-error-mode = Välj läget ”all” eller ”sample”.
 api-error-nothing-to-release = Inget urval i den här enkäten har inbjudningar som väntar på att skickas.
 api-error-breakdown = Okänd uppdelning. Använd district, age_band, gender, source eller q:<nyckel> för en envals- eller Likertfråga.
+api-error-channel = Okänd kanal. Använd panel, open eller paper.

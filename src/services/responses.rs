@@ -348,6 +348,14 @@ impl Channel {
             Channel::Paper => "paper",
         }
     }
+
+    /// Every channel, in display order.
+    pub const ALL: [Channel; 3] = [Channel::Panel, Channel::Open, Channel::Paper];
+
+    /// Parse a stored or URL code; anything else is `None`.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
 }
 
 /// The outcome of a submission.

@@ -29,6 +29,7 @@ use crate::entities::{invitation, member, population_margin, response, response_
 use crate::services::audit::{self, Actor};
 use crate::services::municipalities::{self, ChangeError};
 use crate::services::outbox::{self, OutgoingEmail};
+pub use crate::services::responses::Channel;
 use crate::services::surveys::{self, Survey, SurveyStatus};
 use crate::services::tenant::Municipality;
 
@@ -46,13 +47,15 @@ pub enum Breakdown {
     Gender,
     /// By how members were recruited (`self` or `recruited`).
     SourceGroup,
+    /// By how the answer reached us (`panel`, `open`, `paper`).
+    Channel,
     /// By the answer to another single-choice or Likert question.
     Question(String),
 }
 
 impl Breakdown {
     /// Parse the code used in URLs (`district`, `age_band`, `gender`,
-    /// `source_group`, `question:KEY`); unknown codes and questions that
+    /// `source_group`, `channel`, `question:KEY`); unknown codes and questions that
     /// cannot split respondents mean no breakdown.
     pub fn parse(code: &str, survey: &Survey) -> Self {
         match code {
@@ -60,6 +63,7 @@ impl Breakdown {
             "age_band" => Breakdown::AgeBand,
             "gender" => Breakdown::Gender,
             "source_group" => Breakdown::SourceGroup,
+            "channel" => Breakdown::Channel,
             other => match other.strip_prefix("question:") {
                 Some(key) if breakdown_questions(survey).iter().any(|(k, _)| k == key) => {
                     Breakdown::Question(key.to_owned())
@@ -70,10 +74,10 @@ impl Breakdown {
     }
 
     /// The breakdowns offered on the public results page.
-    pub const PUBLIC: [Breakdown; 3] = [Breakdown::District, Breakdown::AgeBand, Breakdown::Gender];
+    pub const PUBLIC: [Breakdown; 4] = [Breakdown::District, Breakdown::AgeBand, Breakdown::Gender, Breakdown::Channel];
 
     /// Parse the code of a public breakdown (`district`, `age_band`,
-    /// `gender`); anything else means no breakdown.
+    /// `gender`, `channel`); anything else means no breakdown.
     pub fn parse_public(code: &str) -> Self {
         Self::PUBLIC.into_iter().find(|b| b.code() == code).unwrap_or_default()
     }
@@ -86,6 +90,7 @@ impl Breakdown {
             Breakdown::AgeBand => "age_band".into(),
             Breakdown::Gender => "gender".into(),
             Breakdown::SourceGroup => "source_group".into(),
+            Breakdown::Channel => "channel".into(),
             Breakdown::Question(key) => format!("question:{key}"),
         }
     }
@@ -296,6 +301,16 @@ pub struct SurveyResults {
     pub representation: Vec<RepresentationRow>,
     /// Weighting, when margins exist and weighting was possible.
     pub weighting: Option<WeightingSummary>,
+    /// The channel the figures are limited to (`None`: all channels).
+    pub channel: Option<Channel>,
+    /// The chosen channel is a hidden group of the survey: nothing of it is
+    /// shown, not even its number of responses (`responses` is then 0).
+    pub channel_hidden: bool,
+    /// Weighting was asked for (margins exist), but the selection holds
+    /// open-link answers: they have no age band, gender or district, so they
+    /// take no part in the weighted figures and appear only in the
+    /// unweighted ones.
+    pub open_unweighted: bool,
     /// The breakdown shown.
     pub breakdown: Breakdown,
     /// Group codes of the breakdown, in display order (`None` = not known).
@@ -312,7 +327,18 @@ impl SurveyResults {
 
     /// Whether the whole survey has too few responses to show anything.
     pub fn too_few(&self) -> bool {
-        !suppression::visible(self.responses, self.threshold)
+        self.channel_hidden || !suppression::visible(self.responses, self.threshold)
+    }
+
+    /// Responses per channel (`None` when that group is hidden), in display
+    /// order, for channels with responses.
+    pub fn channel_counts(&self) -> impl Iterator<Item = (&Option<String>, Option<u64>)> {
+        self.representation.iter().filter(|r| r.dimension == "channel").map(|r| (&r.group, r.respondents))
+    }
+
+    /// Open-link responses, `None` when hidden or absent.
+    pub fn open_responses(&self) -> Option<u64> {
+        self.channel_counts().find(|(g, _)| g.as_deref() == Some(Channel::Open.code())).and_then(|(_, n)| n)
     }
 }
 
@@ -378,6 +404,7 @@ fn answers_with_cells(
         (response::Column::Gender, "gender"),
         (response::Column::District, "district"),
         (response::Column::SourceGroup, "source_group"),
+        (response::Column::Channel, "channel"),
     ];
     select = select
         .select_only()
@@ -403,6 +430,7 @@ struct Profile<'a> {
     gender: &'a Option<String>,
     district: &'a Option<String>,
     source_group: &'a Option<String>,
+    channel: &'a Option<String>,
     answer: &'a Option<String>,
 }
 
@@ -414,6 +442,16 @@ impl<'a> Profile<'a> {
         (self.age_band.clone(), self.gender.clone(), self.district.clone())
     }
 
+    /// Open-link answers carry no profile, so they cannot be weighted.
+    fn weightable(&self) -> bool {
+        self.channel.as_deref() != Some(Channel::Open.code())
+    }
+
+    /// Whether these respondents answered through `channel` (all do for `None`).
+    fn in_channel(&self, channel: Option<Channel>) -> bool {
+        channel.is_none_or(|c| self.channel.as_deref() == Some(c.code()))
+    }
+
     /// The group these respondents belong to in a breakdown.
     fn group(&self, breakdown: &Breakdown) -> &'a Option<String> {
         match breakdown {
@@ -422,6 +460,7 @@ impl<'a> Profile<'a> {
             Breakdown::AgeBand => self.age_band,
             Breakdown::Gender => self.gender,
             Breakdown::SourceGroup => self.source_group,
+            Breakdown::Channel => self.channel,
             Breakdown::Question(_) => self.answer,
         }
     }
@@ -441,6 +480,7 @@ macro_rules! described {
                     gender: &self.gender,
                     district: &self.district,
                     source_group: &self.source_group,
+                    channel: &self.channel,
                     answer: described!(@answer self, $answer),
                 }
             }
@@ -451,7 +491,7 @@ macro_rules! described {
 }
 
 /// Answer rows grouped by question, item, option, value and respondent profile.
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, Clone, FromQueryResult)]
 struct AnswerGroup {
     question_key: String,
     item_key: Option<String>,
@@ -459,6 +499,7 @@ struct AnswerGroup {
     gender: Option<String>,
     district: Option<String>,
     source_group: Option<String>,
+    channel: Option<String>,
     group_key: Option<String>,
     dont_know: bool,
     option_key: Option<String>,
@@ -467,7 +508,7 @@ struct AnswerGroup {
 }
 
 /// Respondents grouped by question, item and respondent profile.
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, Clone, FromQueryResult)]
 struct RespondentGroup {
     question_key: String,
     item_key: Option<String>,
@@ -475,18 +516,20 @@ struct RespondentGroup {
     gender: Option<String>,
     district: Option<String>,
     source_group: Option<String>,
+    channel: Option<String>,
     group_key: Option<String>,
     dont_know: bool,
     respondents: i64,
 }
 
 /// Responses grouped by respondent profile.
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, Clone, FromQueryResult)]
 struct CellCount {
     age_band: Option<String>,
     gender: Option<String>,
     district: Option<String>,
     source_group: Option<String>,
+    channel: Option<String>,
     respondents: i64,
 }
 
@@ -507,11 +550,13 @@ async fn cell_counts<C: ConnectionTrait>(
         .column(response::Column::Gender)
         .column(response::Column::District)
         .column(response::Column::SourceGroup)
+        .column(response::Column::Channel)
         .column_as(Expr::col(response::Column::Id).count(), "respondents")
         .group_by(response::Column::AgeBand)
         .group_by(response::Column::Gender)
         .group_by(response::Column::District)
         .group_by(response::Column::SourceGroup)
+        .group_by(response::Column::Channel)
         .into_model::<CellCount>()
         .all(db)
         .await
@@ -523,12 +568,16 @@ fn rake_cells(
     margins: &[population_margin::Model],
     choice: WeightingChoice,
 ) -> Option<(HashMap<Cell, f64>, WeightingSummary)> {
-    if margins.is_empty() || counts.is_empty() || !(choice.age_band || choice.gender || choice.district) {
+    if margins.is_empty()
+        || !counts.iter().any(|c| c.profile().weightable())
+        || !(choice.age_band || choice.gender || choice.district)
+    {
         return None;
     }
-    // Raking looks at the weighting cell only: one unit per cell.
+    // Raking looks at the weighting cell only: one unit per cell. Open-link
+    // answers have no cell and are left out.
     let mut cells: BTreeMap<Cell, u64> = BTreeMap::new();
-    for count in counts {
+    for count in counts.iter().filter(|c| c.profile().weightable()) {
         *cells.entry(count.profile().cell()).or_default() += count.respondents as u64;
     }
     let age_codes: Vec<&str> = AgeBand::ALL.iter().map(|b| b.as_str()).collect();
@@ -616,6 +665,7 @@ fn groups_of(breakdown: &Breakdown, districts: &[String], survey: &Survey) -> Ve
             [Gender::Female, Gender::Male, Gender::Other].iter().map(|g| Some(g.as_str().to_owned())).collect()
         }
         Breakdown::SourceGroup => vec![Some("self".into()), Some("recruited".into())],
+        Breakdown::Channel => Channel::ALL.iter().map(|c| Some(c.code().to_owned())).collect(),
         Breakdown::District => districts.iter().map(|code| Some(code.clone())).collect(),
         Breakdown::Question(key) => survey
             .definition
@@ -691,6 +741,8 @@ pub struct ResultsRequest {
     pub breakdown: Breakdown,
     /// Margins to weight to.
     pub weighting: WeightingChoice,
+    /// Only answers that came through this channel (`None`: all).
+    pub channel: Option<Channel>,
 }
 
 /// Compute the results of a survey (any status) with suppression applied.
@@ -706,13 +758,11 @@ pub async fn compute<C: ConnectionTrait>(
     request: &ResultsRequest,
 ) -> Result<SurveyResults, DbErr> {
     let threshold = Ord::max(municipality.suppression_threshold, 1) as u64;
-    let counts = cell_counts(db, municipality, survey.id).await?;
+    let mut counts = cell_counts(db, municipality, survey.id).await?;
     let margins = municipality.find::<population_margin::Entity>().all(db).await?;
-    let (weights, weighting) = rake_cells(&counts, &margins, request.weighting).unzip();
-    let responses: u64 = counts.iter().map(|c| c.respondents as u64).sum();
     let (invitations, completed_invitations) = invitation_counts(db, municipality, survey.id).await?;
     let backend = db.get_database_backend();
-    let answer_groups = answers_with_cells(municipality, survey.id, &request.breakdown, backend)
+    let mut answer_groups = answers_with_cells(municipality, survey.id, &request.breakdown, backend)
         .column(response_answer::Column::OptionKey)
         .column(response_answer::Column::NumberValue)
         .column_as(Expr::col((response_answer::Entity, response_answer::Column::Id)).count(), "rows")
@@ -729,7 +779,7 @@ pub async fn compute<C: ConnectionTrait>(
         .filter(|(_, q)| several_rows_per_respondent(&q.kind))
         .map(|(_, q)| q.key.clone())
         .collect();
-    let respondent_groups = if several_rows.is_empty() {
+    let mut respondent_groups = if several_rows.is_empty() {
         Vec::new()
     } else {
         answers_with_cells(municipality, survey.id, &request.breakdown, backend)
@@ -743,6 +793,34 @@ pub async fn compute<C: ConnectionTrait>(
             .await?
     };
     let districts = district_codes(db, municipality).await?;
+    // The channels' hidden set is decided over all answers, whichever
+    // channel is chosen, so every page shows the same channel groups and a
+    // chosen channel that is hidden shows nothing.
+    let channel_set = {
+        let all = Aggregates::new(&answer_groups, &respondent_groups, None);
+        let groups = groups_of(&Breakdown::Channel, &districts, survey);
+        let base =
+            sizes_by_group(counts.iter().map(|c| (c.profile().group(&Breakdown::Channel), c.respondents)), &groups);
+        all.group_set(survey, &Breakdown::Channel, groups, base, threshold)
+    };
+    let channel_rows = representation(&counts, &[], &[("channel", channel_set.clone())]);
+    let channel_hidden = request.channel.is_some_and(|c| {
+        let position = position_of(&channel_set.groups, &Some(c.code().to_owned()));
+        channel_set.hidden.get(position).copied().unwrap_or(true)
+    });
+    if channel_hidden {
+        counts.clear();
+        answer_groups.clear();
+        respondent_groups.clear();
+    } else {
+        counts.retain(|c| c.profile().in_channel(request.channel));
+        answer_groups.retain(|r| r.profile().in_channel(request.channel));
+        respondent_groups.retain(|r| r.profile().in_channel(request.channel));
+    }
+    let (weights, weighting) = rake_cells(&counts, &margins, request.weighting).unzip();
+    let wants_weighting = !margins.is_empty() && !request.weighting.code().is_empty();
+    let open_unweighted = wants_weighting && counts.iter().any(|c| !c.profile().weightable());
+    let responses: u64 = counts.iter().map(|c| c.respondents as u64).sum();
     let aggregates = Aggregates::new(&answer_groups, &respondent_groups, weights.as_ref());
     let sets: Vec<(&'static str, GroupSet)> = DIMENSIONS
         .iter()
@@ -754,6 +832,7 @@ pub async fn compute<C: ConnectionTrait>(
         .collect();
     let shown = match &request.breakdown {
         Breakdown::None => GroupSet::default(),
+        Breakdown::Channel => channel_set,
         Breakdown::Question(key) => {
             let groups = groups_of(&request.breakdown, &districts, survey);
             let base = aggregates.question_base(key, &groups, responses);
@@ -766,17 +845,22 @@ pub async fn compute<C: ConnectionTrait>(
             .map(|(_, (_, set))| set.clone())
             .unwrap_or_default(),
     };
-    let representation = representation(&counts, &margins, &sets);
+    let mut representation = representation(&counts, &margins, &sets);
+    representation.extend(channel_rows);
     let mut questions = Vec::new();
     for (_, question) in survey.definition.questions() {
         let mut result = aggregates.question(question, &request.breakdown, &shown, threshold);
+        if channel_hidden {
+            questions.push(result);
+            continue;
+        }
         if matches!(question.kind, QuestionKind::ShortText { .. } | QuestionKind::LongText { .. }) {
-            result.respondents = text_respondents(db, municipality, survey.id, &question.key).await?;
+            result.respondents = text_respondents(db, municipality, survey.id, &question.key, request.channel).await?;
         }
         let has_other = matches!(question.kind, QuestionKind::MultipleChoice { other: true, .. });
         let is_text = question.kind.max_text_length() > 0;
         if (is_text || has_other) && suppression::visible(result.respondents, threshold) {
-            result.texts = published_texts(db, municipality, survey.id, &question.key).await?;
+            result.texts = published_texts(db, municipality, survey.id, &question.key, request.channel).await?;
         }
         questions.push(result);
     }
@@ -788,10 +872,34 @@ pub async fn compute<C: ConnectionTrait>(
         completed_invitations,
         representation,
         weighting,
+        channel: request.channel,
+        channel_hidden,
+        open_unweighted,
         breakdown: request.breakdown.clone(),
         groups: shown.groups,
         questions,
     })
+}
+
+/// Only answers whose response came through `channel`, if one is chosen.
+fn answers_in_channel(
+    select: sea_orm::Select<response_answer::Entity>,
+    survey_id: i32,
+    channel: Option<Channel>,
+) -> sea_orm::Select<response_answer::Entity> {
+    match channel {
+        None => select,
+        Some(channel) => select.filter(
+            response_answer::Column::ResponseId.in_subquery(
+                Query::select()
+                    .column(response::Column::Id)
+                    .from(response::Entity)
+                    .and_where(Expr::col(response::Column::SurveyId).eq(survey_id))
+                    .and_where(Expr::col(response::Column::Channel).eq(channel.code()))
+                    .to_owned(),
+            ),
+        ),
+    }
 }
 
 /// [`compute`], and the municipality's districts to label the groups with:
@@ -896,8 +1004,14 @@ impl<'a> Aggregates<'a> {
         Self { answers: by_item, respondents: respondents_by_item, weights }
     }
 
-    fn weight(&self, profile: &Profile<'_>) -> f64 {
-        self.weights.and_then(|w| w.get(&profile.cell())).copied().unwrap_or(1.0)
+    /// The weight of these respondents; `None` for answers that cannot be
+    /// weighted (open link) while weighting is on.
+    fn weight(&self, profile: &Profile<'_>) -> Option<f64> {
+        match self.weights {
+            None => Some(1.0),
+            Some(_) if !profile.weightable() => None,
+            Some(weights) => Some(weights.get(&profile.cell()).copied().unwrap_or(1.0)),
+        }
     }
 
     fn answers_of<'k>(&'k self, key: ItemKey<'k>) -> &'k [&'a AnswerGroup] {
@@ -975,13 +1089,15 @@ impl<'a> Aggregates<'a> {
                         column.dont_know += count;
                     } else {
                         column.n += count;
-                        column.base.add(count as f64, weight);
+                        if let Some(weight) = weight {
+                            column.base.add(count as f64, weight);
+                        }
                     }
                 }
             }
             for row in self.answers_of(key).iter().filter(|r| !r.dont_know) {
                 let profile = row.profile();
-                let weight = self.weight(&profile);
+                let weight = self.weight(&profile).unwrap_or(0.0);
                 for index in column_indices(groups, profile.group(breakdown)) {
                     accumulate(&mut columns[index], &question.kind, row, weight);
                 }
@@ -1097,6 +1213,9 @@ fn figures(
     let n = accumulator.n as f64;
     let base = accumulator.base;
     let deff = base.design_effect();
+    // Weighted figures and their margins rest on the answers that can be
+    // weighted (all of them, unless open-link answers are among them).
+    let weighted_n = base.n;
     let share = |count: f64| if n > 0.0 { count / n } else { 0.0 };
     let weighted_share = |sum: f64| (weighted && base.sum > 0.0).then(|| sum / base.sum);
     let option_count = option_keys.len() as f64;
@@ -1126,7 +1245,7 @@ fn figures(
                 key: key.clone(),
                 count,
                 share: share(count as f64),
-                margin_of_error: weighted_share.map(|p| weighting::margin_of_error(p, n, deff)),
+                margin_of_error: weighted_share.map(|p| weighting::margin_of_error(p, weighted_n, deff)),
                 weighted_share,
                 mean_rank: ranks.filter(|r| r.1 > 0.0).map(|r| r.0 / r.1),
                 borda: ranks.map(|r| (option_count + 1.0) * r.1 - r.0),
@@ -1152,12 +1271,12 @@ fn figures(
         // Weighted variance of the values, and of the ±100 NPS scores.
         let weighted_mean_margin = weighted_mean.map(|m| {
             let variance = scale_numbers.iter().map(|(v, _, w)| w * (v - m).powi(2)).sum::<f64>() / weighted_total;
-            weighting::margin_of_error_of_mean(variance, n, deff)
+            weighting::margin_of_error_of_mean(variance, weighted_n, deff)
         });
         let weighted_nps_margin = weighted_nps_shares.map(|(promoters, detractors)| {
             let score = promoters - detractors;
             let variance = 10_000.0 * (promoters + detractors - score * score);
-            weighting::margin_of_error_of_mean(variance, n, deff)
+            weighting::margin_of_error_of_mean(variance, weighted_n, deff)
         });
         ScaleFigures {
             mean,
@@ -1186,13 +1305,13 @@ async fn text_respondents<C: ConnectionTrait>(
     municipality: &Municipality,
     survey_id: i32,
     question_key: &str,
+    channel: Option<Channel>,
 ) -> Result<u64, DbErr> {
-    municipality
+    let select = municipality
         .find::<response_answer::Entity>()
         .filter(response_answer::Column::SurveyId.eq(survey_id))
-        .filter(response_answer::Column::QuestionKey.eq(question_key))
-        .count(db)
-        .await
+        .filter(response_answer::Column::QuestionKey.eq(question_key));
+    answers_in_channel(select, survey_id, channel).count(db).await
 }
 
 /// Most free-text answers shown per question.
@@ -1203,11 +1322,13 @@ async fn published_texts<C: ConnectionTrait>(
     municipality: &Municipality,
     survey_id: i32,
     question_key: &str,
+    channel: Option<Channel>,
 ) -> Result<Vec<PublishedText>, DbErr> {
-    Ok(municipality
+    let select = municipality
         .find::<response_answer::Entity>()
         .filter(response_answer::Column::SurveyId.eq(survey_id))
-        .filter(response_answer::Column::QuestionKey.eq(question_key))
+        .filter(response_answer::Column::QuestionKey.eq(question_key));
+    Ok(answers_in_channel(select, survey_id, channel)
         .filter(response_answer::Column::TextValue.is_not_null())
         .filter(response_answer::Column::Moderation.is_in([moderation_state::APPROVED, moderation_state::REDACTED]))
         .order_by_asc(response_answer::Column::Id)

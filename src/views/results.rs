@@ -10,8 +10,8 @@ use crate::domain::validation::Invalid;
 use crate::i18n::{field_error, t, t_with};
 use crate::services::municipalities::District;
 use crate::services::results::{
-    Breakdown, Column, Feedback, MarginsImported, QuestionResult, QueuedText, RepresentationRow, SurveyResults,
-    breakdown_questions,
+    Breakdown, Channel, Column, Feedback, MarginsImported, QuestionResult, QueuedText, RepresentationRow,
+    SurveyResults, breakdown_questions,
 };
 use crate::services::staff::StaffUser;
 use crate::services::surveys::{Survey, SurveyStatus};
@@ -94,6 +94,7 @@ impl<'a> Labels<'a> {
             }
             Breakdown::Gender => t(self.language, &format!("results-gender-{code}")),
             Breakdown::SourceGroup => t(self.language, &format!("results-source-{code}")),
+            Breakdown::Channel => t(self.language, &format!("results-channel-{code}")),
             Breakdown::Question(key) => {
                 self.survey.definition.question(key).map_or(code.clone(), |q| self.option(q, code))
             }
@@ -106,6 +107,7 @@ impl<'a> Labels<'a> {
             "district" => Breakdown::District,
             "gender" => Breakdown::Gender,
             "source_group" => Breakdown::SourceGroup,
+            "channel" => Breakdown::Channel,
             _ => Breakdown::AgeBand,
         };
         self.group(&breakdown, &row.group)
@@ -118,6 +120,8 @@ pub struct StaffResultsQuery {
     pub breakdown: String,
     /// Weighting margins code.
     pub weighting: String,
+    /// Channel code (empty: all channels).
+    pub channel: String,
 }
 
 fn staff_page(state: &AppState, context: &RequestContext, user: &StaffUser, title: String, content: Markup) -> Markup {
@@ -142,10 +146,11 @@ pub fn staff_results(
     let title =
         t_with(language, "results-staff-title", &[("survey", labels.text(&survey.definition.title).to_owned())]);
     let export = format!(
-        "/staff/surveys/{}/results/export?breakdown={}&weight={}",
+        "/staff/surveys/{}/results/export?breakdown={}&weight={}&channel={}",
         survey.id,
         url::form_urlencoded::byte_serialize(query.breakdown.as_bytes()).collect::<String>(),
-        url::form_urlencoded::byte_serialize(query.weighting.as_bytes()).collect::<String>()
+        url::form_urlencoded::byte_serialize(query.weighting.as_bytes()).collect::<String>(),
+        url::form_urlencoded::byte_serialize(query.channel.as_bytes()).collect::<String>()
     );
     let weighting = &query.weighting;
     let content = html! {
@@ -172,11 +177,13 @@ pub fn staff_results(
                     (choice("age_band", &query.breakdown, &t(language, "results-breakdown-age-band")))
                     (choice("gender", &query.breakdown, &t(language, "results-breakdown-gender")))
                     (choice("source_group", &query.breakdown, &t(language, "results-breakdown-source-group")))
+                    (choice("channel", &query.breakdown, &t(language, "results-breakdown-channel")))
                     @for (key, text) in breakdown_questions(survey) {
                         (choice(&format!("question:{key}"), &query.breakdown, labels.text(&text)))
                     }
                 }
             }
+            (channel_field(&query.channel, language))
             fieldset class="ds-fieldset" {
                 legend class="ds-label" { (t(language, "results-weighting-legend")) }
                 @for (code, key) in [("age_band", "results-breakdown-age-band"), ("gender", "results-breakdown-gender"), ("district", "results-breakdown-district")] {
@@ -192,8 +199,12 @@ pub fn staff_results(
         (who_answered(results, labels))
         (weighting_summary(results, language))
         h2 class="ds-heading" data-size="md" { (t(language, "results-what-they-said")) }
-        @for (question_result, (_, question)) in results.questions.iter().zip(survey.definition.questions()) {
-            (question_section(results, question_result, question, labels, true))
+        @if results.channel_hidden {
+            p class="ds-paragraph" { (t_with(language, "results-channel-hidden", &[("threshold", results.threshold.to_string())])) }
+        } @else {
+            @for (question_result, (_, question)) in results.questions.iter().zip(survey.definition.questions()) {
+                (question_section(results, question_result, question, labels, true))
+            }
         }
     };
     staff_page(state, context, user, title, content)
@@ -203,6 +214,21 @@ fn choice(value: &str, current: &str, label: &str) -> Markup {
     html! { option value=(value) selected[value == current] { (label) } }
 }
 
+/// The channel selector of both results forms.
+fn channel_field(current: &str, language: Language) -> Markup {
+    html! {
+        div class="ds-field" {
+            label class="ds-label" for="field-channel" { (t(language, "results-channel-label")) }
+            select class="ds-input" id="field-channel" name="channel" {
+                (choice("", current, &t(language, "results-channel-all")))
+                @for channel in Channel::ALL {
+                    (choice(channel.code(), current, &t(language, &format!("results-channel-{}", channel.code()))))
+                }
+            }
+        }
+    }
+}
+
 fn who_answered(results: &SurveyResults, labels: &Labels<'_>) -> Markup {
     let language = labels.language;
     html! {
@@ -210,7 +236,12 @@ fn who_answered(results: &SurveyResults, labels: &Labels<'_>) -> Markup {
             h2 class="ds-heading" data-size="md" id="who-answered" { (t(language, "results-who-answered")) }
             dl class="results-facts" {
                 dt { (t(language, "results-responses")) }
-                dd { (results.responses) }
+                dd {
+                    @if results.channel_hidden { (t(language, "results-suppressed-short")) } @else { (results.responses) }
+                    @if let Some(channel) = results.channel {
+                        " (" (t(language, &format!("results-channel-{}", channel.code()))) ")"
+                    }
+                }
                 @if let Some(rate) = results.response_rate() {
                     dt { (t(language, "results-response-rate")) }
                     dd { (percent(language, rate)) " (" (results.completed_invitations) " / " (results.invitations) ")" }
@@ -235,7 +266,7 @@ fn representation_table(results: &SurveyResults, labels: &Labels<'_>) -> Markup 
                 th scope="col" class="numeric" { (t(language, "results-share-population")) }
             } }
             tbody {
-                @for dimension in ["district", "age_band", "gender", "source_group"] {
+                @for dimension in ["district", "age_band", "gender", "source_group", "channel"] {
                     tr { th scope="rowgroup" colspan="4" { (t(language, &format!("results-dimension-{}", dimension.replace('_', "-")))) } }
                     @for row in results.representation.iter().filter(|r| r.dimension == dimension) {
                         tr {
@@ -256,7 +287,16 @@ fn weighting_summary(results: &SurveyResults, language: Language) -> Markup {
     html! {
         section aria-labelledby="weighting" class="card-section" {
             h2 class="ds-heading" data-size="md" id="weighting" { (t(language, "results-weighting-heading")) }
+            @if results.open_unweighted {
+                p class="ds-paragraph results-open-unweighted" {
+                    @match results.open_responses() {
+                        Some(count) => (t_with(language, "results-open-unweighted", &[("count", count.to_string())])),
+                        None => (t(language, "results-open-unweighted-hidden")),
+                    }
+                }
+            }
             @match &results.weighting {
+                None if results.open_unweighted => {},
                 None => p class="ds-paragraph" { (t(language, "results-unweighted-only")) },
                 Some(w) => {
                     p class="ds-paragraph" { (t(language, "results-weighting-explained")) }
@@ -574,10 +614,12 @@ pub fn public_results(
         (weighting_summary(results, language))
         section aria-labelledby="what-said" {
             h2 class="ds-heading" data-size="md" id="what-said" { (t(language, "results-what-they-said")) }
-            @if results.too_few() {
+            (public_breakdown_form(results, language))
+            @if results.channel_hidden {
+                p class="ds-paragraph" { (t_with(language, "results-channel-hidden", &[("threshold", results.threshold.to_string())])) }
+            } @else if results.too_few() {
                 p class="ds-paragraph" { (t_with(language, "results-too-few", &[("threshold", results.threshold.to_string())])) }
             } @else {
-                (public_breakdown_form(results, language))
                 @for (question_result, (_, question)) in results.questions.iter().zip(survey.definition.questions()) {
                     (question_section(results, question_result, question, labels, true))
                 }
@@ -609,7 +651,7 @@ fn how_results_are_used(survey: &Survey, labels: &Labels<'_>) -> Markup {
     }
 }
 
-/// The breakdown selector of the public page: a plain GET form.
+/// The breakdown and channel selectors of the public page: a plain GET form.
 fn public_breakdown_form(results: &SurveyResults, language: Language) -> Markup {
     let current = results.breakdown.code();
     html! {
@@ -627,6 +669,7 @@ fn public_breakdown_form(results: &SurveyResults, language: Language) -> Markup 
                     }
                 }
             }
+            (channel_field(results.channel.map_or("", Channel::code), language))
             button class="ds-button" type="submit" { (t(language, "results-show")) }
         }
     }

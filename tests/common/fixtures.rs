@@ -9,7 +9,7 @@ use radslag::services::surveys::{self, Survey, SurveyKind, SurveySettings, Surve
 use radslag::services::tenant::Municipality;
 use sea_orm::{ActiveModelTrait, Set};
 
-use super::TestApp;
+use super::{TestApp, csrf_token};
 
 /// The survey in `tests/fixtures/every-question-type.json`.
 pub fn definition() -> SurveyDefinition {
@@ -388,4 +388,33 @@ pub async fn complete_invitation(app: &TestApp, survey_id: i32, member_id: i32) 
         .exec(&app.db)
         .await
         .expect("completed invitation");
+}
+
+/// Make an API key on the staff page as the signed-in `client` (an admin)
+/// and return its secret.
+pub async fn api_key(
+    app: &TestApp,
+    client: &reqwest::Client,
+    host: &str,
+    name: &str,
+    role: &str,
+    expires_on: &str,
+) -> String {
+    let csrf = csrf_token(client, &app.url(host, "/staff/api-keys")).await;
+    let response = client
+        .post(app.url(host, "/staff/api-keys"))
+        .form(&[("csrf", csrf.as_str()), ("name", name), ("role", role), ("expires_on", expires_on)])
+        .send()
+        .await
+        .expect("POST key");
+    assert_eq!(response.status(), 200, "the key is made");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    secret_in(&response.text().await.expect("page")).expect("the secret is shown")
+}
+
+/// The `rk_…` secret on a page, if any.
+pub fn secret_in(html: &str) -> Option<String> {
+    let start = html.find("value=\"rk_")? + "value=\"".len();
+    let secret: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    Some(secret)
 }

@@ -107,6 +107,7 @@ impl Modify for BearerScheme {
         results::ResultsBody,
         results::WeightingBody,
         results::RepresentationEntry,
+        results::ChannelCount,
         results::QuestionBody,
         results::ItemBody,
         results::ColumnBody,

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::domain::validation::{FieldError, Invalid};
 use crate::error::AppError;
 use crate::services::results::{
-    self, Breakdown, Column, OptionFigures, RepresentationRow, ResultsRequest, SurveyResults, WeightingChoice,
+    self, Breakdown, Channel, Column, OptionFigures, RepresentationRow, ResultsRequest, SurveyResults, WeightingChoice,
     WeightingSummary,
 };
 use crate::web::api::auth::Caller;
@@ -23,9 +23,14 @@ use crate::web::state::AppState;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ResultsQuery {
-    /// `district`, `age_band`, `gender`, `source` (how members were recruited)
-    /// or `q:<question key>` (a single-choice or Likert question); none when absent.
+    /// `district`, `age_band`, `gender`, `source` (how members were recruited),
+    /// `channel` (panel, open link, paper) or `q:<question key>` (a
+    /// single-choice or Likert question); none when absent.
     breakdown: Option<String>,
+    /// Only answers from one channel: `panel` (personal invitation), `open`
+    /// (public link of an open survey) or `paper` (entered by staff); all
+    /// channels when absent.
+    channel: Option<String>,
     /// Margins to weight to, comma-separated from `age_band`, `gender`,
     /// `district`; `none` for unweighted; all three when absent.
     weighting: Option<String>,
@@ -55,7 +60,8 @@ pub struct WeightingBody {
 /// Respondents against the population in one group.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RepresentationEntry {
-    /// `district`, `age_band`, `gender` or `source_group`.
+    /// `district`, `age_band`, `gender`, `source_group` or `channel` (over
+    /// the whole survey, whichever channel is chosen).
     pub dimension: String,
     /// Group code; absent for "not known".
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -176,14 +182,36 @@ pub struct ResultsBody {
     pub completed_invitations: u64,
     /// Completed invitations per invitation.
     pub response_rate: Option<f64>,
-    /// The breakdown (`district`, `age_band`, `gender`, `source`, `q:<key>`), if any.
+    /// The breakdown (`district`, `age_band`, `gender`, `source`, `channel`, `q:<key>`), if any.
     pub breakdown: Option<String>,
+    /// The channel the figures are limited to (`panel`, `open`, `paper`); absent for all.
+    pub channel: Option<String>,
+    /// The chosen channel is a group below the suppression threshold: no
+    /// figures are given for it and `responses` is 0.
+    pub channel_hidden: bool,
+    /// Responses per channel over the whole survey (`responses` absent when
+    /// the group is hidden); the same groups as `representation` rows with
+    /// dimension `channel`.
+    pub channels: Vec<ChannelCount>,
+    /// Open-link answers are among the figures but, having no age band,
+    /// gender or district, take no part in the weighted ones (only in the
+    /// unweighted ones).
+    pub open_answers_unweighted: bool,
     /// Weighting, when it was possible.
     pub weighting: Option<WeightingBody>,
     /// Respondents vs population.
     pub representation: Vec<RepresentationEntry>,
     /// Per question.
     pub questions: Vec<QuestionBody>,
+}
+
+/// Responses of one channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelCount {
+    /// `panel`, `open` or `paper`; absent for responses without a known channel.
+    pub channel: Option<String>,
+    /// Responses, absent when the group is hidden.
+    pub responses: Option<u64>,
 }
 
 /// The service's breakdown code for the API's (`source` and `q:` are short forms).
@@ -294,6 +322,13 @@ fn results_body(computed: &SurveyResults) -> ResultsBody {
         response_rate: computed.response_rate(),
         breakdown: api_breakdown(&computed.breakdown),
         weighting: computed.weighting.as_ref().map(weighting_body),
+        channel: computed.channel.map(|c| c.code().to_owned()),
+        channel_hidden: computed.channel_hidden,
+        channels: computed
+            .channel_counts()
+            .map(|(channel, responses)| ChannelCount { channel: channel.clone(), responses })
+            .collect(),
+        open_answers_unweighted: computed.open_unweighted,
         representation: computed.representation.iter().map(representation_entry).collect(),
         questions,
     }
@@ -316,8 +351,13 @@ pub async fn get_results(
     if asked.is_some() && breakdown == Breakdown::None {
         return Err(invalid(&context, &Invalid(vec![FieldError::new("breakdown", "api-error-breakdown")])));
     }
+    let asked_channel = query.channel.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let channel = asked_channel.map(Channel::parse);
+    if channel.is_some_and(|c| c.is_none()) {
+        return Err(invalid(&context, &Invalid(vec![FieldError::new("channel", "api-error-channel")])));
+    }
     let weighting = WeightingChoice::parse(query.weighting.as_deref());
-    let computed =
-        results::compute(&state.db, &municipality, &survey, &ResultsRequest { breakdown, weighting }).await?;
+    let request = ResultsRequest { breakdown, weighting, channel: channel.flatten() };
+    let computed = results::compute(&state.db, &municipality, &survey, &request).await?;
     Ok(with_csrf(&context, StatusCode::OK, results_body(&computed)))
 }

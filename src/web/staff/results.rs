@@ -13,7 +13,7 @@ use crate::domain::validation::Invalid;
 use crate::error::{AppError, AppResult};
 use crate::services::municipalities::ChangeError;
 use crate::services::results::{
-    self, Breakdown, Feedback, FeedbackError, ModerationAction, ResultsRequest, WeightingChoice,
+    self, Breakdown, Channel, Feedback, FeedbackError, ModerationAction, ResultsRequest, WeightingChoice,
 };
 use crate::services::surveys::Survey;
 use crate::services::tenant::Municipality;
@@ -38,8 +38,10 @@ pub fn routes() -> Router<AppState> {
 /// Query pairs of the results page and export.
 type Pairs = Query<Vec<(String, String)>>;
 
-/// The breakdown and weighting asked for: `breakdown=…` and either repeated
-/// `weight_margin=…` checkboxes (from the form) or `weight=a,b` (from links).
+/// The breakdown, channel and weighting asked for: `breakdown=…`,
+/// `channel=panel|open|paper` (anything else: all channels) and either
+/// repeated `weight_margin=…` checkboxes (from the form) or `weight=a,b`
+/// (from links).
 fn request_of(pairs: &[(String, String)], survey: &Survey) -> (ResultsRequest, StaffResultsQuery) {
     let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let checked: Vec<&str> = pairs.iter().filter(|(k, _)| k == "weight_margin").map(|(_, v)| v.as_str()).collect();
@@ -51,8 +53,13 @@ fn request_of(pairs: &[(String, String)], survey: &Survey) -> (ResultsRequest, S
     };
     let weighting = WeightingChoice::parse(Some(&weight_code));
     let breakdown = Breakdown::parse(get("breakdown").unwrap_or_default(), survey);
-    let query = StaffResultsQuery { breakdown: breakdown.code(), weighting: weighting.code() };
-    (ResultsRequest { breakdown, weighting }, query)
+    let channel = get("channel").and_then(Channel::parse);
+    let query = StaffResultsQuery {
+        breakdown: breakdown.code(),
+        weighting: weighting.code(),
+        channel: channel.map_or("", Channel::code).to_owned(),
+    };
+    (ResultsRequest { breakdown, weighting, channel }, query)
 }
 
 async fn staff_survey(state: &AppState, municipality: &Municipality, id: i32) -> AppResult<Survey> {
