@@ -30,6 +30,7 @@ on_both_backends!(
     admins_mark_bouncing_addresses,
     the_demo_invites_a_sample_to_open_surveys_once,
     a_large_sample_is_queued_in_batches_and_delivered,
+    a_large_sample_from_the_staff_page_is_queued_in_the_background,
     emails_a_stopped_sender_left_unsent_are_queued_later,
     invitations_are_written_in_the_members_language,
 );
@@ -721,10 +722,8 @@ async fn emails_a_stopped_sender_left_unsent_are_queued_later(backend: Backend) 
     assert!(invitations_of(&app, survey_id).await.iter().all(|r| r.sent_at.is_some()));
 }
 
-/// Prints the time to queue and to deliver 1,000 invitations (one run).
-async fn a_large_sample_is_queued_in_batches_and_delivered(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
-    let count = 1000;
+/// `count` active members, written in one statement.
+async fn add_many_members(app: &TestApp, count: i32) {
     let rows = (0..count).map(|i| member::ActiveModel {
         municipality_id: Set(app.alpha.id),
         email: Set(format!("big{i}@example.no")),
@@ -741,6 +740,41 @@ async fn a_large_sample_is_queued_in_batches_and_delivered(backend: Backend) {
         ..Default::default()
     });
     member::Entity::insert_many(rows.collect::<Vec<_>>()).exec_without_returning(&app.db).await.expect("members");
+}
+
+/// A first wave too large to queue while the staff page waits is queued in
+/// the background: the page answers at once and the emails follow.
+async fn a_large_sample_from_the_staff_page_is_queued_in_the_background(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let count = i32::try_from(invitations::BACKGROUND_FROM).expect("small") + 100;
+    add_many_members(&app, count).await;
+    let survey_id = open_survey(&app, &app.alpha).await;
+    let client = editor(&app, ALPHA, &app.alpha).await;
+    let response = send_sample(&app, &client, survey_id, &[("method", "all")]).await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    assert!(location.ends_with(&format!("?sent={count}&background=1")), "{location}");
+    let page = client.get(app.url(ALPHA, &location)).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("E-postene legges i køen nå"), "the page says the emails follow");
+    let expected = usize::try_from(count).expect("count");
+    for _ in 0..600 {
+        if invitations_of(&app, survey_id).await.iter().all(|r| r.sent_at.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let rows = invitations_of(&app, survey_id).await;
+    assert_eq!(rows.len(), expected);
+    assert!(rows.iter().all(|r| r.sent_at.is_some() && r.last_email_id.is_some()), "every email queued, once");
+    let queued = outbox_rows(&app).await.iter().filter(|r| r.kind == "invitation").count();
+    assert_eq!(queued, expected);
+}
+
+/// Prints the time to queue and to deliver 1,000 invitations (one run).
+async fn a_large_sample_is_queued_in_batches_and_delivered(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let count = 1000;
+    add_many_members(&app, count).await;
     let survey_id = open_survey(&app, &app.alpha).await;
     let request = SampleRequest {
         method: Method::Stratified { size: count as usize, by: vec![radslag::domain::sampling::Stratifier::District] },

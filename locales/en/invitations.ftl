@@ -40,6 +40,7 @@ invitations-gender-other = Other
 invitations-gender-- = Unknown
 invitations-send-button = Send { $count } invitations
 invitations-sent-notice = { $invited } members were invited; { $queued } emails are queued.
+invitations-sending-notice = { $invited } members were invited. Their emails are being queued now, a batch at a time; reload the page to follow along in the progress table.
 invitations-released-notice = The rest of the sample was released: { $count } emails are queued.
 invitations-already-sent = This sample was sent already. Nothing was sent again.
 invitations-samples-heading = Samples sent

@@ -40,6 +40,7 @@ invitations-gender-other = Annet
 invitations-gender-- = Ukjent
 invitations-send-button = Send { $count } invitasjoner
 invitations-sent-notice = { $invited } medlemmer er invitert; { $queued } e-poster er lagt i køen.
+invitations-sending-notice = { $invited } medlemmer er invitert. E-postene legges i køen nå, litt om gangen; last inn siden på nytt for å følge med i tabellen over svarinngang.
 invitations-released-notice = Resten av utvalget er sluppet: { $count } e-poster er lagt i køen.
 invitations-already-sent = Dette utvalget er allerede sendt. Ingenting ble sendt på nytt.
 invitations-samples-heading = Sendte utvalg

@@ -40,6 +40,7 @@ invitations-gender-other = Anna
 invitations-gender-- = Ukjent
 invitations-send-button = Send { $count } invitasjonar
 invitations-sent-notice = { $invited } medlemmer er inviterte; { $queued } e-postar er lagde i køen.
+invitations-sending-notice = { $invited } medlemmer er inviterte. E-postane blir lagde i køen no, litt om gongen; last inn sida på nytt for å følgje med i tabellen over svarinngang.
 invitations-released-notice = Resten av utvalet er sleppt: { $count } e-postar er lagde i køen.
 invitations-already-sent = Dette utvalet er allereie sendt. Ingenting vart sendt på nytt.
 invitations-samples-heading = Sende utval

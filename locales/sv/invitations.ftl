@@ -40,6 +40,7 @@ invitations-gender-other = Annat
 invitations-gender-- = Okänt
 invitations-send-button = Skicka { $count } inbjudningar
 invitations-sent-notice = { $invited } medlemmar har bjudits in; { $queued } e-postmeddelanden ligger i kön.
+invitations-sending-notice = { $invited } medlemmar har bjudits in. E-postmeddelandena läggs i kön nu, lite i taget; ladda om sidan för att följa läget i tabellen över svar.
 invitations-released-notice = Resten av urvalet är släppt: { $count } e-postmeddelanden ligger i kön.
 invitations-already-sent = Det här urvalet är redan skickat. Inget skickades igen.
 invitations-samples-heading = Skickade urval

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -248,6 +248,8 @@ pub struct SendOutcome {
     pub invited: usize,
     /// Emails queued now (wave 1).
     pub queued: usize,
+    /// Whether the emails are being queued in the background.
+    pub background: bool,
 }
 
 struct LinkContext<'a> {
@@ -379,11 +381,64 @@ pub async fn send_with_progress(
     let queued = queue_waiting(db, &links, sample_row.id, first_wave_only, progress).await?;
     outbox::wake_worker();
     let invited = usize::try_from(sample_row.drawn).unwrap_or_default();
-    Ok(SendOutcome { sample_id: sample_row.id, invited, queued })
+    Ok(SendOutcome { sample_id: sample_row.id, invited, queued, background: false })
 }
 
 /// Emails queued per transaction.
 pub const EMAIL_BATCH: usize = 200;
+
+/// First waves larger than this are queued in the background when sent from
+/// the staff page, so the page answers at once.
+pub const BACKGROUND_FROM: usize = 500;
+
+/// As [`send`] for the staff page: a first wave of up to [`BACKGROUND_FROM`]
+/// emails is queued before returning; a larger one by a background task
+/// (and, should that stop, by the schedule), and `background` is set.
+pub async fn send_from_page(
+    db: &DatabaseConnection,
+    base_url: &url::Url,
+    municipality: &Municipality,
+    survey_id: i32,
+    request: &SampleRequest,
+    actor: Actor,
+) -> Result<SendOutcome, InviteError> {
+    let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
+    let (survey, sample_row) = record_sample(db, municipality, survey_id, request, actor).await?;
+    let invited = usize::try_from(sample_row.drawn).unwrap_or_default();
+    let first_wave_only = sample_row.release_at.is_some();
+    let first_wave = municipality
+        .find::<invitation::Entity>()
+        .filter(invitation::Column::SampleId.eq(sample_row.id))
+        .filter(invitation::Column::Wave.eq(1))
+        .count(db)
+        .await?;
+    if usize::try_from(first_wave).unwrap_or(usize::MAX) <= BACKGROUND_FROM {
+        let links = LinkContext { municipality, survey: &survey, base_url, public_base: &public_base };
+        let queued = queue_waiting(db, &links, sample_row.id, first_wave_only, &mut |_, _| {}).await?;
+        outbox::wake_worker();
+        return Ok(SendOutcome { sample_id: sample_row.id, invited, queued, background: false });
+    }
+    let (db, base_url, municipality) = (db.clone(), base_url.clone(), municipality.clone());
+    let sample_id = sample_row.id;
+    tokio::spawn(async move {
+        let links = LinkContext {
+            municipality: &municipality,
+            survey: &survey,
+            base_url: &base_url,
+            public_base: &public_base,
+        };
+        match queue_waiting(&db, &links, sample_id, first_wave_only, &mut |_, _| {}).await {
+            Ok(queued) => {
+                outbox::wake_worker();
+                tracing::info!(sample = sample_id, queued, "invitation emails queued in the background");
+            }
+            Err(error) => {
+                tracing::warn!(sample = sample_id, error = %error, "queuing stopped; the schedule finishes it")
+            }
+        }
+    });
+    Ok(SendOutcome { sample_id, invited, queued: 0, background: true })
+}
 
 /// Draw the sample and write it with its invitations (no emails yet).
 async fn record_sample(

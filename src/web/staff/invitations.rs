@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
 pub struct NoticeQuery {
     sent: Option<usize>,
     queued: Option<usize>,
+    background: Option<u8>,
     released: Option<usize>,
     already: Option<i32>,
 }
@@ -111,6 +112,9 @@ pub async fn show_invitations(
         NoticeQuery { sent: Some(invited), queued: Some(queued), .. } => {
             Some(("invitations-sent-notice", vec![("invited", invited.to_string()), ("queued", queued.to_string())]))
         }
+        NoticeQuery { sent: Some(invited), background: Some(_), .. } => {
+            Some(("invitations-sending-notice", vec![("invited", invited.to_string())]))
+        }
         NoticeQuery { released: Some(count), .. } => {
             Some(("invitations-released-notice", vec![("count", count.to_string())]))
         }
@@ -156,12 +160,16 @@ pub async fn send_sample(
     let result = match input.parse(sampling::new_seed()) {
         Ok(request) => {
             let actor = staff.user.actor();
-            invitations::send(&state.db, &state.config.base_url, &municipality, survey_id, &request, actor).await
+            invitations::send_from_page(&state.db, &state.config.base_url, &municipality, survey_id, &request, actor)
+                .await
         }
         Err(invalid) => Err(invalid.into()),
     };
     let here = format!("/staff/surveys/{survey_id}/invitations");
     match result {
+        Ok(outcome) if outcome.background => {
+            Ok(Redirect::to(&format!("{here}?sent={}&background=1", outcome.invited)).into_response())
+        }
         Ok(outcome) => {
             Ok(Redirect::to(&format!("{here}?sent={}&queued={}", outcome.invited, outcome.queued)).into_response())
         }
