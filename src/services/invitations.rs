@@ -374,14 +374,52 @@ pub async fn send_with_progress(
     actor: Actor,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<SendOutcome, InviteError> {
-    let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
-    let (survey, sample_row) = record_sample(db, municipality, survey_id, request, actor).await?;
-    let links = LinkContext { municipality, survey: &survey, base_url, public_base: &public_base };
-    let first_wave_only = sample_row.release_at.is_some();
-    let queued = queue_waiting(db, &links, sample_row.id, first_wave_only, progress).await?;
-    outbox::wake_worker();
-    let invited = usize::try_from(sample_row.drawn).unwrap_or_default();
-    Ok(SendOutcome { sample_id: sample_row.id, invited, queued, background: false })
+    let recorded = Recorded::new(db, base_url, municipality, survey_id, request, actor).await?;
+    let queued = recorded.queue(db, base_url, municipality, progress).await?;
+    Ok(recorded.outcome(queued, false))
+}
+
+/// A sample just recorded, with what its emails need.
+struct Recorded {
+    survey: Survey,
+    sample: sample::Model,
+    public_base: url::Url,
+}
+
+impl Recorded {
+    /// Draw and record the sample with its invitations (no emails yet).
+    async fn new(
+        db: &DatabaseConnection,
+        base_url: &url::Url,
+        municipality: &Municipality,
+        survey_id: i32,
+        request: &SampleRequest,
+        actor: Actor,
+    ) -> Result<Self, InviteError> {
+        let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
+        let (survey, sample) = record_sample(db, municipality, survey_id, request, actor).await?;
+        Ok(Self { survey, sample, public_base })
+    }
+
+    /// Queue the first wave's emails (all of them without a soft launch).
+    async fn queue(
+        &self,
+        db: &DatabaseConnection,
+        base_url: &url::Url,
+        municipality: &Municipality,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<usize, DbErr> {
+        let links = LinkContext { municipality, survey: &self.survey, base_url, public_base: &self.public_base };
+        let first_wave_only = self.sample.release_at.is_some();
+        let queued = queue_waiting(db, &links, self.sample.id, first_wave_only, progress).await?;
+        outbox::wake_worker();
+        Ok(queued)
+    }
+
+    fn outcome(&self, queued: usize, background: bool) -> SendOutcome {
+        let invited = usize::try_from(self.sample.drawn).unwrap_or_default();
+        SendOutcome { sample_id: self.sample.id, invited, queued, background }
+    }
 }
 
 /// Emails queued per transaction.
@@ -402,42 +440,27 @@ pub async fn send_from_page(
     request: &SampleRequest,
     actor: Actor,
 ) -> Result<SendOutcome, InviteError> {
-    let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
-    let (survey, sample_row) = record_sample(db, municipality, survey_id, request, actor).await?;
-    let invited = usize::try_from(sample_row.drawn).unwrap_or_default();
-    let first_wave_only = sample_row.release_at.is_some();
+    let recorded = Recorded::new(db, base_url, municipality, survey_id, request, actor).await?;
     let first_wave = municipality
         .find::<invitation::Entity>()
-        .filter(invitation::Column::SampleId.eq(sample_row.id))
+        .filter(invitation::Column::SampleId.eq(recorded.sample.id))
         .filter(invitation::Column::Wave.eq(1))
         .count(db)
         .await?;
     if usize::try_from(first_wave).unwrap_or(usize::MAX) <= BACKGROUND_FROM {
-        let links = LinkContext { municipality, survey: &survey, base_url, public_base: &public_base };
-        let queued = queue_waiting(db, &links, sample_row.id, first_wave_only, &mut |_, _| {}).await?;
-        outbox::wake_worker();
-        return Ok(SendOutcome { sample_id: sample_row.id, invited, queued, background: false });
+        let queued = recorded.queue(db, base_url, municipality, &mut |_, _| {}).await?;
+        return Ok(recorded.outcome(queued, false));
     }
+    let outcome = recorded.outcome(0, true);
     let (db, base_url, municipality) = (db.clone(), base_url.clone(), municipality.clone());
-    let sample_id = sample_row.id;
     tokio::spawn(async move {
-        let links = LinkContext {
-            municipality: &municipality,
-            survey: &survey,
-            base_url: &base_url,
-            public_base: &public_base,
-        };
-        match queue_waiting(&db, &links, sample_id, first_wave_only, &mut |_, _| {}).await {
-            Ok(queued) => {
-                outbox::wake_worker();
-                tracing::info!(sample = sample_id, queued, "invitation emails queued in the background");
-            }
-            Err(error) => {
-                tracing::warn!(sample = sample_id, error = %error, "queuing stopped; the schedule finishes it")
-            }
+        let sample = recorded.sample.id;
+        match recorded.queue(&db, &base_url, &municipality, &mut |_, _| {}).await {
+            Ok(queued) => tracing::info!(sample, queued, "invitation emails queued in the background"),
+            Err(error) => tracing::warn!(sample, error = %error, "queuing stopped; the schedule finishes it"),
         }
     });
-    Ok(SendOutcome { sample_id, invited, queued: 0, background: true })
+    Ok(outcome)
 }
 
 /// Draw the sample and write it with its invitations (no emails yet).
