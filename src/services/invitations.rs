@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -383,6 +383,8 @@ pub async fn send_with_progress(
 struct Recorded {
     survey: Survey,
     sample: sample::Model,
+    /// Invitations in the first wave (all of them without a soft launch).
+    first_wave: usize,
     public_base: url::Url,
 }
 
@@ -397,8 +399,8 @@ impl Recorded {
         actor: Actor,
     ) -> Result<Self, InviteError> {
         let public_base = municipalities::public_base_url(db, base_url, municipality).await?;
-        let (survey, sample) = record_sample(db, municipality, survey_id, request, actor).await?;
-        Ok(Self { survey, sample, public_base })
+        let (survey, sample, first_wave) = record_sample(db, municipality, survey_id, request, actor).await?;
+        Ok(Self { survey, sample, first_wave, public_base })
     }
 
     /// Queue the first wave's emails (all of them without a soft launch).
@@ -441,13 +443,7 @@ pub async fn send_from_page(
     actor: Actor,
 ) -> Result<SendOutcome, InviteError> {
     let recorded = Recorded::new(db, base_url, municipality, survey_id, request, actor).await?;
-    let first_wave = municipality
-        .find::<invitation::Entity>()
-        .filter(invitation::Column::SampleId.eq(recorded.sample.id))
-        .filter(invitation::Column::Wave.eq(1))
-        .count(db)
-        .await?;
-    if usize::try_from(first_wave).unwrap_or(usize::MAX) <= BACKGROUND_FROM {
+    if recorded.first_wave <= BACKGROUND_FROM {
         let queued = recorded.queue(db, base_url, municipality, &mut |_, _| {}).await?;
         return Ok(recorded.outcome(queued, false));
     }
@@ -470,7 +466,7 @@ async fn record_sample(
     survey_id: i32,
     request: &SampleRequest,
     actor: Actor,
-) -> Result<(Survey, sample::Model), InviteError> {
+) -> Result<(Survey, sample::Model, usize), InviteError> {
     let txn = crate::db::begin_write(db).await?;
     let survey = surveys::load(&txn, municipality, survey_id).await?.ok_or(InviteError::NotFound)?;
     require_open(&survey)?;
@@ -530,6 +526,7 @@ async fn record_sample(
         });
         invitation::Entity::insert_many(rows).exec(&txn).await?;
     }
+    let first_wave = drawn.iter().filter(|d| d.wave == 1).count();
     audit::record(
         &txn,
         Some(municipality.id),
@@ -542,12 +539,12 @@ async fn record_sample(
             "strata": request.method.strata_text(),
             "seed": seed,
             "drawn": drawn.len(),
-            "first_wave": drawn.iter().filter(|d| d.wave == 1).count(),
+            "first_wave": first_wave,
         }),
     )
     .await?;
     txn.commit().await?;
-    Ok((survey, sample_row))
+    Ok((survey, sample_row, first_wave))
 }
 
 /// Queue the email of every invitation of a sample not sent yet (only wave 1
@@ -642,31 +639,49 @@ pub async fn release(
 pub async fn queue_unsent(db: &DatabaseConnection, base_url: &url::Url, now: i64, settle: i64) -> Result<usize, DbErr> {
     let mut queued = 0;
     for municipality in municipalities::list(db).await? {
-        let open: Vec<i32> = municipality
+        let today = surveys::today();
+        let mut open: HashMap<i32, Survey> = HashMap::new();
+        for model in municipality
             .find::<crate::entities::survey::Entity>()
             .filter(crate::entities::survey::Column::Status.eq(SurveyStatus::Open.code()))
             .all(db)
             .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
+        {
+            let survey = Survey::from_model(model)?;
+            if survey.accepts_answers(today) {
+                open.insert(survey.id, survey);
+            }
+        }
         if open.is_empty() {
+            continue;
+        }
+        // Only samples that still have an invitation without its email.
+        let unsent: HashSet<i32> = municipality
+            .find::<invitation::Entity>()
+            .select_only()
+            .column(invitation::Column::SampleId)
+            .distinct()
+            .filter(invitation::Column::SurveyId.is_in(open.keys().copied().collect::<Vec<_>>()))
+            .filter(invitation::Column::SentAt.is_null())
+            .into_tuple::<Option<i32>>()
+            .all(db)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        if unsent.is_empty() {
             continue;
         }
         let samples = municipality
             .find::<sample::Entity>()
-            .filter(sample::Column::SurveyId.is_in(open))
+            .filter(sample::Column::Id.is_in(unsent))
             .filter(sample::Column::CreatedAt.lte(now - settle))
             .all(db)
             .await?;
         let public_base = municipalities::public_base_url(db, base_url, &municipality).await?;
         for row in samples {
-            let Some(survey) = surveys::load(db, &municipality, row.survey_id).await? else { continue };
-            if !survey.accepts_answers(surveys::today()) {
-                continue;
-            }
-            let links =
-                LinkContext { municipality: &municipality, survey: &survey, base_url, public_base: &public_base };
+            let Some(survey) = open.get(&row.survey_id) else { continue };
+            let links = LinkContext { municipality: &municipality, survey, base_url, public_base: &public_base };
             queued += queue_waiting(db, &links, row.id, row.release_at.is_some(), &mut |_, _| {}).await?;
         }
     }

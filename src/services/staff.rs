@@ -326,6 +326,20 @@ pub async fn list_staff(db: &DatabaseConnection, municipality: &Municipality) ->
         .collect()
 }
 
+/// The name of one of the municipality's staff accounts.
+pub async fn display_name<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    municipality: &Municipality,
+    user_id: i32,
+) -> Result<Option<String>, DbErr> {
+    Ok(municipality
+        .find::<staff_user::Entity>()
+        .filter(staff_user::Column::Id.eq(user_id))
+        .one(db)
+        .await?
+        .map(|row| row.display_name))
+}
+
 /// Host operators.
 pub async fn list_operators(db: &DatabaseConnection) -> Result<Vec<StaffUser>, DbErr> {
     staff_user::Entity::find()

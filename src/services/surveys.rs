@@ -628,17 +628,11 @@ pub async fn request_approval(
     if !problems.is_empty() {
         return Err(EditError::Invalid { invalid: Invalid(problems), candidate: None });
     }
-    let requester = match actor.user_id() {
-        Some(user_id) => {
-            municipality
-                .find::<crate::entities::staff_user::Entity>()
-                .filter(crate::entities::staff_user::Column::Id.eq(user_id))
-                .one(&txn)
-                .await?
-        }
+    let requester_id = actor.user_id();
+    let requester_name = match requester_id {
+        Some(user_id) => crate::services::staff::display_name(&txn, municipality, user_id).await?,
         None => None,
     };
-    let requester_id = requester.as_ref().map(|r| r.id);
     municipality
         .update_many::<survey::Entity>()
         .col_expr(survey::Column::ApprovalRequestedAt, Expr::value(super::now()))
@@ -662,7 +656,7 @@ pub async fn request_approval(
             language,
             municipality: &municipality.name,
             survey_title: survey.definition.title.get(language, language),
-            requested_by: requester.as_ref().map_or("–", |r| r.display_name.as_str()),
+            requested_by: requester_name.as_deref().unwrap_or("–"),
             survey_url: &survey_url,
         }
         .render();

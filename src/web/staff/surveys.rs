@@ -107,11 +107,7 @@ async fn edit_page(
 ) -> AppResult<Response> {
     let survey = surveys::load(&state.db, municipality, id).await?.ok_or(AppError::NotFound)?;
     let requested_by = match survey.approval_requested_by {
-        Some(user_id) => crate::services::staff::list_staff(&state.db, municipality)
-            .await?
-            .into_iter()
-            .find(|u| u.id == user_id)
-            .map(|u| u.display_name),
+        Some(user_id) => crate::services::staff::display_name(&state.db, municipality, user_id).await?,
         None => None,
     };
     let view = EditView { requested_by, ..view };
