@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 use serde_json::json;
 
@@ -20,7 +20,7 @@ use crate::domain::sampling::{self, Candidate, Caps, Drawn, Exclusion, MemberFac
 use crate::domain::validation::{FieldError, Invalid};
 use crate::domain::{AgeBand, Email, Gender, Language, SecretToken};
 use crate::email::invitation::{InvitationEmail, Kind};
-use crate::entities::{invitation, member, reminder_link, sample};
+use crate::entities::{invitation, member, outbox_email, reminder_link, sample};
 use crate::services::audit::{self, Actor};
 use crate::services::surveys::{self, Survey, SurveyStatus};
 use crate::services::tenant::Municipality;
@@ -929,17 +929,44 @@ impl Tally {
         (self.sent > 0).then(|| self.completed as f64 / self.sent as f64)
     }
 
-    fn count(&mut self, row: &invitation::Model, failed: bool, delivered: bool) {
-        self.invited += 1;
-        self.delivered += usize::from(delivered);
-        match row.sent_at {
-            Some(_) => self.sent += 1,
-            None => self.pending += 1,
+    fn add(&mut self, other: &Tally) {
+        self.invited += other.invited;
+        self.sent += other.sent;
+        self.delivered += other.delivered;
+        self.failed += other.failed;
+        self.pending += other.pending;
+        self.opened += other.opened;
+        self.started += other.started;
+        self.completed += other.completed;
+    }
+}
+
+/// One stratum's figures as the grouped query returns them.
+#[derive(Debug, FromQueryResult)]
+struct TallyRow {
+    stratum: Option<String>,
+    invited: i64,
+    sent: i64,
+    delivered: i64,
+    failed: i64,
+    opened: i64,
+    started: i64,
+    completed: i64,
+}
+
+impl TallyRow {
+    fn tally(&self) -> Tally {
+        let count = |n: i64| usize::try_from(n).unwrap_or_default();
+        Tally {
+            invited: count(self.invited),
+            sent: count(self.sent),
+            delivered: count(self.delivered),
+            failed: count(self.failed),
+            pending: count(self.invited - self.sent),
+            opened: count(self.opened),
+            started: count(self.started),
+            completed: count(self.completed),
         }
-        self.failed += usize::from(failed);
-        self.opened += usize::from(row.opened_at.is_some() || row.draft.is_some() || row.completed);
-        self.started += usize::from(row.draft.is_some() || row.completed);
-        self.completed += usize::from(row.completed);
     }
 }
 
@@ -962,36 +989,44 @@ pub async fn stats(
     survey_id: i32,
 ) -> Result<InvitationStats, InviteError> {
     let survey = survey(db, municipality, survey_id).await?;
-    let rows = municipality
+    // One grouped query: each invitation with its member (bouncing?) and the
+    // outbox row of its latest email (delivered or given up?).
+    let member_of: RelationDef =
+        invitation::Entity::belongs_to(member::Entity).from(invitation::Column::MemberId).to(member::Column::Id).into();
+    let latest_email: RelationDef = invitation::Entity::belongs_to(outbox_email::Entity)
+        .from(invitation::Column::LastEmailId)
+        .to(outbox_email::Column::Id)
+        .into();
+    let sent = "invitation.sent_at IS NOT NULL";
+    let failed = format!("{sent} AND (member.email_invalid OR outbox_email.status = '{}')", outbox::status::FAILED);
+    let delivered = format!("outbox_email.status = '{}' AND NOT ({failed})", outbox::status::SENT);
+    let started = "invitation.draft IS NOT NULL OR invitation.completed";
+    let opened = format!("invitation.opened_at IS NOT NULL OR {started}");
+    let total = |condition: &str| Expr::cust(format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"));
+    let groups = municipality
         .find::<invitation::Entity>()
+        .join(JoinType::LeftJoin, member_of)
+        .join(JoinType::LeftJoin, latest_email)
         .filter(invitation::Column::SurveyId.eq(survey.id))
         .filter(invitation::Column::MemberId.is_not_null())
+        .select_only()
+        .column(invitation::Column::Stratum)
+        .column_as(Expr::cust("COUNT(*)"), "invited")
+        .column_as(total(sent), "sent")
+        .column_as(total(&delivered), "delivered")
+        .column_as(total(&failed), "failed")
+        .column_as(total(&opened), "opened")
+        .column_as(total(started), "started")
+        .column_as(total("invitation.completed"), "completed")
+        .group_by(invitation::Column::Stratum)
+        .into_model::<TallyRow>()
         .all(db)
         .await?;
-    let members = members_by_id(db, municipality, rows.iter().filter_map(|i| i.member_id)).await?;
-    let mut email_status: HashMap<i32, String> = HashMap::new();
-    let email_ids: Vec<i32> = rows.iter().filter_map(|r| r.last_email_id).collect();
-    for chunk in email_ids.chunks(500) {
-        email_status.extend(
-            municipality
-                .find::<crate::entities::outbox_email::Entity>()
-                .filter(crate::entities::outbox_email::Column::Id.is_in(chunk.to_vec()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (row.id, row.status)),
-        );
-    }
-    let status_of =
-        |row: &invitation::Model| row.last_email_id.and_then(|id| email_status.get(&id)).map(String::as_str);
     let mut stats = InvitationStats::default();
-    for row in &rows {
-        let member = row.member_id.and_then(|id| members.get(&id));
-        let bounced = member.is_some_and(|m| m.email_invalid);
-        let failed = row.sent_at.is_some() && (bounced || status_of(row) == Some(outbox::status::FAILED));
-        let delivered = !failed && status_of(row) == Some(outbox::status::SENT);
-        stats.overall.count(row, failed, delivered);
-        stats.strata.entry(row.stratum.clone()).or_default().count(row, failed, delivered);
+    for group in groups {
+        let tally = group.tally();
+        stats.overall.add(&tally);
+        stats.strata.insert(group.stratum, tally);
     }
     Ok(stats)
 }
